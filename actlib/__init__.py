@@ -1,0 +1,15 @@
+"""Activation Lab's pure library: activations, their autodiff derivatives, and
+the gradient-flow engine. Importable from a notebook; never imports streamlit.
+
+    >>> import actlib
+    >>> act = actlib.get("elu")
+    >>> act(x, alpha=1.0); actlib.derivative("elu")(x, alpha=1.0)
+"""
+
+from actlib.autodiff import curves, derivative, evaluate
+from actlib.registry import ACTIVATIONS, GROUPS, Activation, Param, get, names, resolve_params
+
+__all__ = [
+    "ACTIVATIONS", "GROUPS", "Activation", "Param",
+    "curves", "derivative", "evaluate", "get", "names", "resolve_params",
+]

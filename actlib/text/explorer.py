@@ -1,0 +1,3 @@
+"""explorer strings: {key: {"en": ..., "ja": ...}}."""
+
+STRINGS: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""flow strings: {key: {"en": ..., "ja": ...}}."""
+
+STRINGS: dict[str, dict[str, str]] = {}
