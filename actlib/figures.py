@@ -1,0 +1,80 @@
+"""Figure builders: Plotly figures as plain dicts (far cheaper than go.Figure)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+REGION_FILL = {"dead": "rgba(213, 94, 0, 0.16)", "saturated": "rgba(230, 159, 0, 0.14)"}
+
+
+def _style(presenter: bool) -> dict:
+    return {"width": 5 if presenter else 2.5, "font": 22 if presenter else 14,
+            "height": 620 if presenter else 480}
+
+
+def _y_range(curves: list[np.ndarray]) -> list[float]:
+    values = np.concatenate([np.asarray(c, dtype=np.float64).ravel() for c in curves])
+    values = values[np.isfinite(values)]
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
+    pad = max(0.08 * (hi - lo), 0.25)
+    return [lo - pad, hi + pad]
+
+
+def _region_trace(name: str, intervals, y_range) -> dict:
+    xs, ys = [], []
+    for x0, x1 in intervals:
+        xs += [x0, x0, x1, x1, x0, None]
+        ys += [y_range[0], y_range[1], y_range[1], y_range[0], y_range[0], None]
+    return {"type": "scatter", "x": xs, "y": ys, "name": name, "mode": "lines",
+            "fill": "toself",
+            "line": {"width": 0}, "hoverinfo": "skip", "showlegend": True}
+
+
+def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
+                    overlays=(), regions=None, probe=None, presenter: bool = False,
+                    title: str = "") -> dict:
+    """f and f' (and optionally f'') over x, overlays drawn faintly, vanishing-gradient
+    regions shaded, and an optional probe marker.
+
+    ``labels`` names the traces: keys "f", "df", "d2f", "dead", "saturated", "probe", "x".
+    ``overlays`` is a sequence of (label, values); ``regions`` maps "dead"/"saturated"
+    to x intervals; ``probe`` is (x0, f(x0), f'(x0)).
+    """
+    style = _style(presenter)
+    shown = [value, first] + ([second] if second is not None else [])
+    y_range = _y_range(shown)
+    traces = []
+    for kind in ("dead", "saturated"):
+        if regions and regions.get(kind):
+            trace = _region_trace(labels[kind], regions[kind], y_range)
+            trace["fillcolor"] = REGION_FILL[kind]
+            traces.append(trace)
+    for i, (label, values) in enumerate(overlays):
+        traces.append({"type": "scatter", "x": x, "y": values, "name": label, "mode": "lines",
+                       "opacity": 0.45, "line": {"width": style["width"] * 0.6,
+                                                  "color": PALETTE[3 + i % 5], "dash": "longdashdot"}})
+    curves = [("f", value, "solid"), ("df", first, "dash")]
+    if second is not None:
+        curves.append(("d2f", second, "dot"))
+    for i, (key, values, dash) in enumerate(curves):
+        traces.append({"type": "scatter", "x": x, "y": values, "name": labels[key], "mode": "lines",
+                       "line": {"width": style["width"], "color": PALETTE[i], "dash": dash}})
+    if probe is not None:
+        x0, f0, d0 = probe
+        traces.append({"type": "scatter", "x": [x0, x0], "y": [f0, d0], "name": labels["probe"],
+                       "mode": "markers", "marker": {"size": style["width"] * 5, "color": PALETTE[7],
+                                                     "symbol": ["circle", "diamond"]}})
+    layout = {
+        "title": {"text": title},
+        "height": style["height"],
+        "margin": {"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
+        "font": {"size": style["font"]},
+        "hovermode": "x unified",
+        "xaxis": {"title": {"text": labels["x"]}, "zeroline": True, "zerolinewidth": 1.5},
+        "yaxis": {"range": y_range, "zeroline": True, "zerolinewidth": 1.5},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "uirevision": "explorer",
+    }
+    return {"data": traces, "layout": layout}

@@ -1,0 +1,21 @@
+"""Activation Lab: the entry file. Page setup, shared controls, routing."""
+
+import streamlit as st
+
+from actlib.text import LANGUAGES, t
+
+st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
+
+lang = st.session_state.get("lang", LANGUAGES[0])
+with st.sidebar:
+    st.selectbox(t("app.language", lang), LANGUAGES, key="lang",
+                 format_func=lambda code: t(f"lang.{code}", code))
+    lang = st.session_state["lang"]
+    st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
+
+navigation = st.navigation([
+    st.Page("pages/activations.py", title=t("nav.explorer", lang), icon="📈", default=True),
+    st.Page("pages/gradient_flow.py", title=t("nav.gradient_flow", lang), icon="🌊",
+            url_path="gradient_flow"),
+])
+navigation.run()
