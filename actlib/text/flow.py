@@ -1,3 +1,84 @@
-"""flow strings: {key: {"en": ..., "ja": ...}}."""
+"""Strings of the gradient-flow page."""
 
-STRINGS: dict[str, dict[str, str]] = {}
+STRINGS: dict[str, dict[str, str]] = {
+    "flow.title": {"en": "Gradient flow through a deep stack", "ja": "深いネットワークを流れる勾配"},
+    "flow.intro": {
+        "en": "A stack of fully connected layers h ← f(W h + b). The gradient of the loss starts at "
+              "the output and travels back layer by layer; each layer multiplies it by Wᵀ and f′(z). "
+              "Press Play to watch it arrive at the first layer, or fade away on the way.",
+        "ja": "全結合層 h ← f(W h + b) を積み重ねたネットワークです。損失の勾配は出力側から入力側へ"
+              "1層ずつ逆向きに伝わり、各層で Wᵀ と f′(z) が掛けられます。再生ボタンで、勾配が最初の層まで"
+              "届く様子、または途中で消えていく様子を見てみましょう。"},
+    "flow.presets": {"en": "Presets", "ja": "プリセット"},
+    "preset.sigmoid_xavier": {"en": "Sigmoid + Xavier (vanishing)", "ja": "シグモイド + Xavier(勾配消失)"},
+    "preset.relu_he": {"en": "ReLU + He (stable)", "ja": "ReLU + He(安定)"},
+    "preset.relu_unit": {"en": "ReLU, σw² = 1 (vanishing)", "ja": "ReLU, σw² = 1(勾配消失)"},
+    "preset.tanh_gain2": {"en": "Tanh, gain 2 (exploding)", "ja": "tanh, ゲイン 2(勾配爆発)"},
+    "preset.selu_lecun": {"en": "SELU + LeCun (self-normalising)", "ja": "SELU + LeCun(自己正規化)"},
+    "preset.sigmoid_residual": {"en": "Sigmoid + residual (the fix)", "ja": "シグモイド + 残差接続(解決策)"},
+    "flow.network": {"en": "Network", "ja": "ネットワーク"},
+    "flow.depth": {"en": "Depth", "ja": "層の数(深さ)"},
+    "flow.width": {"en": "Width", "ja": "幅(ユニット数)"},
+    "flow.activation": {"en": "Activation", "ja": "活性化関数"},
+    "flow.init": {"en": "Weight initialisation", "ja": "重みの初期化"},
+    "flow.gain": {"en": "Gain (multiplies the weights' std)", "ja": "ゲイン(重みの標準偏差に掛ける)"},
+    "flow.bias": {"en": "Bias std", "ja": "バイアスの標準偏差"},
+    "flow.batch": {"en": "Batch size", "ja": "バッチサイズ"},
+    "flow.seed": {"en": "Random seed", "ja": "乱数シード"},
+    "flow.residual": {"en": "Residual connections", "ja": "残差接続"},
+    "flow.layernorm": {"en": "Layer normalisation", "ja": "レイヤー正規化"},
+    "init.xavier": {"en": "Xavier / Glorot (var 2/(fan_in+fan_out))",
+                    "ja": "Xavier / Glorot(分散 2/(fan_in+fan_out))"},
+    "init.he": {"en": "He / Kaiming (var 2/fan_in)", "ja": "He / Kaiming(分散 2/fan_in)"},
+    "init.lecun": {"en": "LeCun (var 1/fan_in)", "ja": "LeCun(分散 1/fan_in)"},
+    "init.orthogonal": {"en": "Orthogonal", "ja": "直交初期化"},
+    "flow.sigma_w": {"en": "σw² = {value}: the weight variance times the fan-in.",
+                     "ja": "σw² = {value}(重みの分散 × 入力数)"},
+    "flow.animation": {"en": "Backward pass, layer by layer", "ja": "逆伝播を1層ずつ"},
+    "flow.layer": {"en": "Layer (1 = nearest the input)", "ja": "層(1 = 入力側)"},
+    "flow.log_grad": {"en": "log₁₀ gradient magnitude", "ja": "勾配の大きさ(log₁₀)"},
+    "flow.measured": {"en": "measured ‖∂L/∂z‖", "ja": "測定値 ‖∂L/∂z‖"},
+    "flow.theory": {"en": "mean-field theory", "ja": "平均場理論"},
+    "flow.theory_none": {
+        "en": "Mean-field theory line not drawn: it covers plain stacks without residual connections "
+              "or layer normalisation.",
+        "ja": "平均場理論の線は表示していません(残差接続やレイヤー正規化のない単純な積み重ねが対象です)。"},
+    "flow.play": {"en": "▶ Play", "ja": "▶ 再生"},
+    "flow.pause": {"en": "❚❚ Pause", "ja": "❚❚ 一時停止"},
+    "flow.step": {"en": "Step: ", "ja": "ステップ: "},
+    "flow.reached": {"en": "reached layer ", "ja": "到達した層 "},
+    "verdict.vanishing": {
+        "en": "The gradient at layer 1 is 10^{exponent} of the one at layer {depth}: vanishing.",
+        "ja": "第1層の勾配は第{depth}層の 10^{exponent} 倍です:勾配消失。"},
+    "verdict.exploding": {
+        "en": "The gradient at layer 1 is 10^{exponent} of the one at layer {depth}: exploding.",
+        "ja": "第1層の勾配は第{depth}層の 10^{exponent} 倍です:勾配爆発。"},
+    "verdict.stable": {
+        "en": "The gradient at layer 1 is 10^{exponent} of the one at layer {depth}: stable.",
+        "ja": "第1層の勾配は第{depth}層の 10^{exponent} 倍です:安定。"},
+    "verdict.chi": {
+        "en": "Theory: each layer multiplies the squared gradient by χ₁ = {chi}.",
+        "ja": "理論:各層で勾配の2乗が χ₁ = {chi} 倍になります。"},
+    "flow.forward": {"en": "Forward pass: where the pre-activations sit",
+                     "ja": "順伝播:前活性化 z の分布"},
+    "flow.forward_layer": {"en": "Layer to inspect", "ja": "表示する層"},
+    "flow.histogram": {"en": "pre-activations z of layer {layer}", "ja": "第{layer}層の前活性化 z"},
+    "flow.derivative": {"en": "f′(z)", "ja": "f′(z)"},
+    "flow.stats_layer": {"en": "Layer", "ja": "層"},
+    "flow.saturated": {"en": "saturated units", "ja": "飽和したユニット"},
+    "flow.dead": {"en": "dead units (f′ = 0)", "ja": "死んだユニット(f′ = 0)"},
+    "flow.act_std": {"en": "activation std", "ja": "活性の標準偏差"},
+    "flow.training": {"en": "Training: gradient magnitudes while the stack learns a toy task",
+                      "ja": "学習中の勾配の大きさ(簡単な課題で学習)"},
+    "flow.training_help": {
+        "en": "Each column is a training step, each row a layer; colour is log₁₀ of the gradient.",
+        "ja": "列が学習ステップ、行が層、色が勾配の大きさ(log₁₀)です。"},
+    "flow.steps": {"en": "Training steps", "ja": "学習ステップ数"},
+    "flow.learning_rate": {"en": "Learning rate", "ja": "学習率"},
+    "flow.run_training": {"en": "Train", "ja": "学習する"},
+    "flow.step_axis": {"en": "training step", "ja": "学習ステップ"},
+    "flow.diverged": {"en": "Diverged at step {step}: the loss or a gradient became NaN or infinite.",
+                      "ja": "ステップ {step} で発散しました:損失または勾配が NaN か無限大になりました。"},
+    "flow.converged": {"en": "Trained {steps} steps without diverging.",
+                       "ja": "{steps} ステップ、発散せずに学習しました。"},
+}

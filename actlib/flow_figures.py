@@ -1,0 +1,111 @@
+"""Figures of the gradient-flow page, as plain dicts with Plotly frames.
+
+The animations play in the browser (Plotly ``frames``): no rerun per frame.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from actlib.figures import PALETTE
+
+MAX_FRAMES = 60  # beyond this many layers a frame reveals several layers at once
+MAX_POINTS = 200  # deeper stacks are drawn at 200 evenly spaced layers: the payload stays small
+COLORSCALE = "Viridis"  # perceptually uniform, readable in grey
+
+
+def _rounded(values) -> list:
+    """Floats rounded for a small JSON payload; non-finite values become gaps."""
+    return [round(float(v), 4) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
+
+
+def _font(presenter: bool) -> int:
+    return 22 if presenter else 14
+
+
+def _animation_controls(frame_names: list[str], labels: dict[str, str], duration_ms: int) -> dict:
+    play = {"label": labels["play"], "method": "animate",
+            "args": [None, {"frame": {"duration": duration_ms, "redraw": False},
+                            "transition": {"duration": 0}, "fromcurrent": False, "mode": "immediate"}]}
+    pause = {"label": labels["pause"], "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False},
+                               "transition": {"duration": 0}, "mode": "immediate"}]}
+    steps = [{"label": name, "method": "animate",
+              "args": [[name], {"frame": {"duration": 0, "redraw": False},
+                                "transition": {"duration": 0}, "mode": "immediate"}]}
+             for name in frame_names]
+    return {
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
+                         "x": 0.0, "y": -0.18, "xanchor": "left", "yanchor": "top",
+                         "buttons": [play, pause]}],
+        "sliders": [{"active": len(frame_names) - 1, "steps": steps, "x": 0.22, "len": 0.78,
+                     "y": -0.1, "yanchor": "top",
+                     "currentvalue": {"prefix": labels["step"]}}],
+    }
+
+
+def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
+                       presenter: bool = False) -> dict:
+    """Layers 1..D on x, log10 gradient magnitude on y, revealed from the output
+    back to the input, one layer per frame (several when D > MAX_FRAMES).
+
+    Markers are coloured and sized by the layer's log10 magnitude. The figure
+    opens on the last frame (the whole pass); Play replays it from the output.
+    ``labels``: "layer", "log_grad", "measured", "theory", "play", "pause", "step".
+    """
+    grad = np.asarray(log10_grad, dtype=float)
+    depth = grad.size
+    shown_idx = np.unique(np.linspace(0, depth - 1, min(depth, MAX_POINTS)).round().astype(int))
+    layers, grad = shown_idx + 1, grad[shown_idx]
+    shown = grad[np.isfinite(grad)]
+    lo, hi = (float(shown.min()), float(shown.max())) if shown.size else (-1.0, 1.0)
+    if theory is not None:
+        finite_theory = np.asarray(theory, dtype=float)[np.isfinite(theory)]
+        if finite_theory.size:
+            lo, hi = min(lo, float(finite_theory.min())), max(hi, float(finite_theory.max()))
+    pad = max(0.08 * (hi - lo), 0.5)
+    span = max(hi - lo, 1e-9)
+    sizes = 7 + 17 * (grad - lo) / span if np.ptp(grad) > 0 else np.full(grad.size, 14.0)
+    big = 1.6 if presenter else 1.0
+
+    per_frame = max(1, math.ceil(grad.size / MAX_FRAMES))
+    cutoffs = list(range(grad.size - 1, -1, -per_frame))  # first revealed index, output first
+    if cutoffs[-1] != 0:
+        cutoffs.append(0)
+
+    def revealed(start: int) -> list[dict]:
+        return [
+            {"x": layers[start:].tolist(), "y": _rounded(grad[start:])},
+            {"x": layers[start:].tolist(), "y": _rounded(grad[start:]),
+             "marker": {"size": _rounded(sizes[start:] * big), "color": _rounded(grad[start:]),
+                        "colorscale": COLORSCALE, "cmin": lo, "cmax": hi,
+                        "line": {"width": 1, "color": "#333"},
+                        "colorbar": {"title": {"text": "log₁₀"}}}},
+        ]
+
+    first_frame = revealed(0)
+    data = [
+        {"type": "scatter", "mode": "lines", "name": labels["measured"],
+         "line": {"color": PALETTE[0], "width": 4 if presenter else 2}, **first_frame[0]},
+        {"type": "scatter", "mode": "markers", "name": labels["measured"], "showlegend": False,
+         "hovertemplate": "%{x}: 10^%{y:.2f}<extra></extra>", **first_frame[1]},
+    ]
+    if theory is not None:
+        data.append({"type": "scatter", "mode": "lines", "name": labels["theory"],
+                     "x": np.arange(1, depth + 1).tolist(), "y": _rounded(theory),
+                     "line": {"color": PALETTE[1], "dash": "dash", "width": 4 if presenter else 2.5}})
+    names = [str(int(layers[start])) for start in cutoffs]
+    frames = [{"name": name, "data": revealed(start), "traces": [0, 1]}
+              for name, start in zip(names, cutoffs)]
+    layout = {
+        "height": 560 if presenter else 460,
+        "font": {"size": _font(presenter)},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 120},
+        "xaxis": {"title": {"text": labels["layer"]}, "range": [0.5, depth + 0.5]},
+        "yaxis": {"title": {"text": labels["log_grad"]}, "range": [lo - pad, hi + pad]},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        **_animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names)))),
+    }
+    return {"data": data, "layout": layout, "frames": frames}
