@@ -1,0 +1,166 @@
+"""The text catalogue: complete, bilingual, and consistent between languages."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from actlib import registry, text
+from actlib.text import CATALOGUE, t
+
+CARD_PARTS = ("title", "purpose", "pros", "cons")
+OPTIONAL_PARTS = ("libraries",)
+BULLET_PARTS = ("pros", "cons")
+
+# Hiragana, katakana (incl. the long-vowel mark), CJK ideographs, half-width katakana.
+JAPANESE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+# Proper names that are written the same way in Japanese text. Each must be
+# identical in both languages; anything else in Japanese needs Japanese script.
+ASCII_JA_ALLOWED = {
+    "lang.en",  # the language's own name, "English"
+    *(f"act.{name}.title" for name in
+      ("relu", "leaky_relu", "prelu", "elu", "selu", "celu", "relu6", "silu", "swish", "mish")),
+}
+
+BULLET_CHARS = ("-", "*", "•", "・", "–", "—", "‐", "●", "○", "■")
+
+
+def _fields(s: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(s) if field is not None}
+
+
+def _is_notation(s: str) -> bool:
+    """Symbols, numbers and placeholders only (e.g. "f′(x)"): no word to translate."""
+    bare = re.sub(r"\{[^{}]*\}", "", s)
+    return re.search(r"[A-Za-z]{2,}", bare) is None
+
+
+# --- every registry entry has its explanation card ---------------------------
+
+@pytest.mark.parametrize("name", registry.names())
+@pytest.mark.parametrize("part", CARD_PARTS)
+def test_card_part_present_in_both_languages(name, part):
+    key = f"act.{name}.{part}"
+    assert key in registry.get(name).explanation_keys
+    assert text.has(key), f"missing {key}"
+    for lang in text.LANGUAGES:
+        assert CATALOGUE[key][lang].strip(), f"{key} [{lang}] is empty"
+
+
+def test_every_activation_key_belongs_to_a_registry_entry():
+    names = set(registry.names())
+    parts = set(CARD_PARTS) | set(OPTIONAL_PARTS)
+    for key in CATALOGUE:
+        if key.startswith("act."):
+            _, name, part = key.split(".")
+            assert name in names, f"{key}: no registry entry {name!r}"
+            assert part in parts, f"{key}: unknown part {part!r}"
+
+
+@pytest.mark.parametrize("name", ["gelu", "gelu_tanh", "leaky_relu", "prelu", "softplus", "selu",
+                                  "hard_sigmoid", "silu", "swish", "softmax"])
+def test_library_notes_where_libraries_differ(name):
+    assert text.has(f"act.{name}.libraries")
+
+
+def test_no_library_note_where_libraries_agree():
+    for name in ("relu", "tanh", "sigmoid", "elu"):
+        assert not text.has(f"act.{name}.libraries")
+
+
+@pytest.mark.parametrize("name", registry.names())
+@pytest.mark.parametrize("part", BULLET_PARTS)
+def test_pros_and_cons_are_short_bullet_lines(name, part):
+    key = f"act.{name}.{part}"
+    counts = {}
+    for lang in text.LANGUAGES:
+        lines = CATALOGUE[key][lang].split("\n")
+        counts[lang] = len(lines)
+        assert 1 <= len(lines) <= 3, f"{key} [{lang}]: {len(lines)} points"
+        for line in lines:
+            assert line.strip() and line == line.strip(), f"{key} [{lang}]: blank or padded line"
+            assert not line.startswith(BULLET_CHARS), f"{key} [{lang}]: leading bullet in {line!r}"
+    assert counts["en"] == counts["ja"], f"{key}: {counts} points"
+
+
+def test_purpose_is_a_single_paragraph():
+    for name in registry.names():
+        for lang in text.LANGUAGES:
+            assert "\n" not in CATALOGUE[f"act.{name}.purpose"][lang]
+
+
+# --- the whole catalogue -----------------------------------------------------
+
+def test_languages():
+    assert text.LANGUAGES == ("en", "ja")
+    assert text.DEFAULT_LANGUAGE == "en"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_entry_has_exactly_en_and_ja_non_empty(key):
+    entry = CATALOGUE[key]
+    assert set(entry) == {"en", "ja"}, f"{key}: languages {sorted(entry)}"
+    for lang, s in entry.items():
+        assert isinstance(s, str) and s.strip(), f"{key} [{lang}] is empty"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_japanese_is_written_in_japanese(key):
+    ja = CATALOGUE[key]["ja"]
+    if key in ASCII_JA_ALLOWED:
+        assert ja == CATALOGUE[key]["en"], f"{key}: allow-listed proper name differs from English"
+    elif not JAPANESE.search(ja):
+        assert _is_notation(ja), f"{key}: Japanese text has no kana/kanji: {ja!r}"
+
+
+def test_ascii_allowlist_is_not_stale():
+    assert ASCII_JA_ALLOWED <= CATALOGUE.keys()
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_placeholders_match_between_languages(key):
+    en, ja = CATALOGUE[key]["en"], CATALOGUE[key]["ja"]
+    assert _fields(en) == _fields(ja), f"{key}: en {_fields(en)} vs ja {_fields(ja)}"
+
+
+def test_activation_cards_have_no_placeholders():
+    for key, entry in CATALOGUE.items():
+        if key.startswith("act."):
+            for lang, s in entry.items():
+                assert not _fields(s), f"{key} [{lang}] has placeholders {_fields(s)}"
+
+
+# --- lookup ------------------------------------------------------------------
+
+def test_t_returns_japanese():
+    ja = t("act.relu.purpose", "ja")
+    assert ja == CATALOGUE["act.relu.purpose"]["ja"]
+    assert JAPANESE.search(ja)
+
+
+def test_t_defaults_to_english():
+    assert t("act.sigmoid.cons") == CATALOGUE["act.sigmoid.cons"]["en"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "", "JA", "zh"])
+def test_unknown_language_falls_back_to_english(lang):
+    assert t("act.softmax.purpose", lang) == CATALOGUE["act.softmax.purpose"]["en"]
+
+
+def test_t_formats_placeholders_in_both_languages():
+    keyed = [key for key, entry in CATALOGUE.items() if _fields(entry["en"])]
+    if not keyed:
+        pytest.skip("no catalogue entry has placeholders")
+    for key in keyed:
+        values = {field: f"<{field}>" for field in _fields(CATALOGUE[key]["en"])}
+        for lang in text.LANGUAGES:
+            out = t(key, lang, **values)
+            assert all(v in out for v in values.values()), f"{key} [{lang}]: {out!r}"
+
+
+def test_unknown_key_raises():
+    with pytest.raises(KeyError):
+        t("act.no_such_thing.title", "en")
