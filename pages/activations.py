@@ -18,6 +18,39 @@ def title_of(name: str) -> str:
     return t(f"act.{name}.title", lang)
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def properties_of(name: str, params: tuple) -> actlib.Properties:
+    return actlib.properties(name, **dict(params))
+
+
+def interval(p: actlib.Properties) -> str:
+    def bound(v: float) -> str:
+        return "∞" if v == np.inf else "−∞" if v == -np.inf else f"{v:.4g}"
+    return (("[" if p.lower_attained else "(") + bound(p.lower) + ", " + bound(p.upper)
+            + ("]" if p.upper_attained else ")"))
+
+
+def property_rows(p: actlib.Properties) -> list[tuple[str, str]]:
+    yes_no = {True: t("prop.yes", lang), False: t("prop.no", lang)}
+    where = lambda v: "—" if v is None else f"{v:.4g}"
+    minimum = (t("prop.minimum_none", lang) if p.minimum is None else
+               t("prop.minimum_value", lang, value=f"{p.minimum:.4g}", where=where(p.argmin)))
+    return [
+        (t("prop.range", lang), interval(p)),
+        (t("prop.zero_centred", lang), yes_no[p.zero_centred]),
+        (t("prop.monotonic", lang), yes_no[p.monotonic]),
+        (t("prop.smooth", lang), yes_no[p.smooth]),
+        (t("prop.max_slope", lang),
+         t("prop.max_slope_value", lang, value=f"{p.max_slope:.4g}", where=where(p.max_slope_at))),
+        (t("prop.slope_at_zero", lang), f"{p.slope_at_zero:.4g}"),
+        (t("prop.minimum", lang), minimum),
+    ]
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")  # a bare | would end the markdown table cell
+
+
 def reset_params(act: actlib.Activation) -> None:
     for p in act.params:
         st.session_state[f"param.{act.name}.{p.name}"] = p.default
@@ -78,7 +111,13 @@ with view:
         st.metric(t("probe.df", lang), f"{first[-1]:.6g}")
         st.metric(t("probe.d2f", lang), f"{second[-1]:.6g}")
 
-    with st.container(border=True):
+    facts_col, card_col = st.columns([1, 1.4])
+    with facts_col:
+        st.markdown(f"**{t('explorer.properties', lang)}**")
+        rows = property_rows(properties_of(name, tuple(params.items())))
+        st.markdown("\n".join([f"| {t('prop.name', lang)} | {t('prop.value', lang)} |", "|---|---|"]
+                               + [f"| {cell(label)} | {cell(value)} |" for label, value in rows]))
+    with card_col, st.container(border=True):
         st.markdown(f"#### {t('explorer.about', lang, title=title_of(name))}")
         for part in ("purpose", "pros", "cons"):
             key = f"act.{name}.{part}"

@@ -41,7 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "prop.value": {"en": "Value", "ja": "値"},
     "prop.range": {"en": "Output range", "ja": "出力の範囲"},
     "prop.zero_centred": {"en": "Zero-centred", "ja": "ゼロ中心"},
-    "prop.monotonic": {"en": "Monotonic", "ja": "単調増加"},
+    "prop.monotonic": {"en": "Monotonic", "ja": "単調"},
     "prop.smooth": {"en": "Smooth (f′ continuous)", "ja": "滑らか(f′ が連続)"},
     "prop.max_slope": {"en": "Largest |f′|", "ja": "|f′| の最大値"},
     "prop.max_slope_value": {"en": "{value} at x = {where}", "ja": "{value}(x = {where})"},
