@@ -7,9 +7,10 @@ the gradient-flow engine. Importable from a notebook; never imports streamlit.
 """
 
 from actlib.autodiff import curves, derivative, evaluate
+from actlib.properties import Properties, properties
 from actlib.registry import ACTIVATIONS, GROUPS, Activation, Param, get, names, resolve_params
 
 __all__ = [
-    "ACTIVATIONS", "GROUPS", "Activation", "Param",
-    "curves", "derivative", "evaluate", "get", "names", "resolve_params",
+    "ACTIVATIONS", "GROUPS", "Activation", "Param", "Properties",
+    "curves", "derivative", "evaluate", "get", "names", "properties", "resolve_params",
 ]
