@@ -6,6 +6,12 @@ from actlib.text import LANGUAGES, t
 
 st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
 
+# Streamlit forgets a widget's value while its page is not shown; re-assigning
+# the page controls here keeps them as the class left them across page switches.
+PAGE_CONTROL_PREFIXES = ("explorer.", "param.", "flow.")
+for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PAGE_CONTROL_PREFIXES)]:
+    st.session_state[key] = st.session_state[key]
+
 lang = st.session_state.get("lang", LANGUAGES[0])
 with st.sidebar:
     st.selectbox(t("app.language", lang), LANGUAGES, key="lang",

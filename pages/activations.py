@@ -66,8 +66,11 @@ with controls:
         format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")
     act = actlib.get(name)
     st.subheader(t("explorer.parameters", lang))
-    params = {p.name: st.slider(p.name, p.min, p.max, p.default, p.step,
-                                key=f"param.{name}.{p.name}") for p in act.params}
+    params = {}
+    for p in act.params:
+        key = f"param.{name}.{p.name}"
+        st.session_state.setdefault(key, p.default)  # set here, not as value=: reset writes it
+        params[p.name] = st.slider(p.name, p.min, p.max, step=p.step, key=key)
     if act.params:
         st.button(t("explorer.reset", lang), on_click=reset_params, args=(act,))
     else:
