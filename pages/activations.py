@@ -99,7 +99,7 @@ with view:
         regions=regions.vanishing_regions(x[:-1], first[:-1], threshold),
         probe=(float(x[-1]), float(value[-1]), float(first[-1])), presenter=presenter,
         title=title_of(name))
-    st.plotly_chart(figure, width="stretch", key="explorer_chart",
+    st.plotly_chart(figures.PrebuiltFigure(figure), width="stretch", key="explorer_chart",
                     config={"toImageButtonOptions": {"filename": f"activation_{name}"}})
 
     formula_col, probe_col = st.columns([2, 1])
