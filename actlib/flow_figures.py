@@ -77,8 +77,8 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
 
     def revealed(start: int) -> list[dict]:
         return [
-            {"x": layers[start:].tolist(), "y": _rounded(grad[start:])},
-            {"x": layers[start:].tolist(), "y": _rounded(grad[start:]),
+            {"type": "scatter", "x": layers[start:].tolist(), "y": _rounded(grad[start:])},
+            {"type": "scatter", "x": layers[start:].tolist(), "y": _rounded(grad[start:]),
              "marker": {"size": _rounded(sizes[start:] * big), "color": _rounded(grad[start:]),
                         "colorscale": COLORSCALE, "cmin": lo, "cmax": hi,
                         "line": {"width": 1, "color": "#333"},
@@ -109,3 +109,89 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
         **_animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names)))),
     }
     return {"data": data, "layout": layout, "frames": frames}
+
+
+def preactivation_histogram(z, z_grid, slope, *, labels: dict[str, str], presenter: bool = False,
+                            bins: int = 60) -> dict:
+    """Density of one layer's pre-activations z, drawn over f'(z) on a second axis,
+    so units sitting where f' is small are visible. ``labels``: "histogram", "derivative", "z"."""
+    z = np.asarray(z, dtype=float).ravel()
+    z = z[np.isfinite(z)]
+    lo, hi = float(z_grid[0]), float(z_grid[-1])
+    density, edges = np.histogram(np.clip(z, lo, hi), bins=bins, range=(lo, hi), density=True)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    width = 4 if presenter else 2.5
+    return {
+        "data": [
+            {"type": "bar", "x": _rounded(centres), "y": _rounded(density), "name": labels["histogram"],
+             "marker": {"color": "rgba(0, 114, 178, 0.55)", "line": {"width": 0}}, "width": float(edges[1] - edges[0])},
+            {"type": "scatter", "mode": "lines", "x": _rounded(z_grid), "y": _rounded(slope),
+             "name": labels["derivative"], "yaxis": "y2",
+             "line": {"color": PALETTE[1], "width": width, "dash": "dash"}},
+        ],
+        "layout": {
+            "height": 420 if presenter else 340, "font": {"size": _font(presenter)},
+            "margin": {"l": 50, "r": 50, "t": 30, "b": 40}, "bargap": 0,
+            "xaxis": {"title": {"text": labels["z"]}, "range": [lo, hi]},
+            "yaxis": {"title": {"text": labels["histogram"]}, "rangemode": "tozero"},
+            "yaxis2": {"title": {"text": labels["derivative"]}, "overlaying": "y", "side": "right",
+                       "rangemode": "tozero", "showgrid": False},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        },
+    }
+
+
+def layer_fractions(series: dict[str, np.ndarray], *, labels: dict[str, str],
+                    presenter: bool = False) -> dict:
+    """Per-layer fractions (saturated, dead units...) as lines; ``series`` maps a
+    legend label to a (depth,) array in [0, 1]. ``labels``: "layer"."""
+    dashes = ("solid", "dash", "dot", "dashdot")
+    symbols = ("circle", "square", "diamond", "triangle-up")
+    data = []
+    for i, (name, values) in enumerate(series.items()):
+        values = np.asarray(values, dtype=float)
+        data.append({"type": "scatter", "mode": "lines+markers" if values.size <= 100 else "lines",
+                     "name": name, "x": list(range(1, values.size + 1)), "y": _rounded(values),
+                     "line": {"color": PALETTE[i], "dash": dashes[i % 4], "width": 4 if presenter else 2},
+                     "marker": {"symbol": symbols[i % 4], "size": 8 if presenter else 5}})
+    return {"data": data, "layout": {
+        "height": 420 if presenter else 340, "font": {"size": _font(presenter)},
+        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"title": {"text": labels["layer"]}}, "yaxis": {"range": [0, 1.02]},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}}
+
+
+TRAINING_FRAMES = 20
+MAX_HEATMAP_ROWS = 100
+
+
+def training_heatmap(log10_grad, *, labels: dict[str, str], presenter: bool = False) -> dict:
+    """Layer x step heat map of log10 gradient magnitudes, revealed step by step
+    with Plotly frames. Non-finite cells (divergence) are left blank.
+    Deep stacks are drawn at 100 evenly spaced layers. ``labels``: "step_axis",
+    "layer", "log_grad", "play", "pause", "step"."""
+    grid = np.asarray(log10_grad, dtype=float)  # (steps, depth)
+    steps, depth = grid.shape
+    rows = np.unique(np.linspace(0, depth - 1, min(depth, MAX_HEATMAP_ROWS)).round().astype(int))
+    z = grid[:, rows].T  # (rows, steps): layers up the y axis
+    finite = z[np.isfinite(z)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    x_steps, y_layers = list(range(steps)), (rows + 1).tolist()
+
+    def upto(k: int) -> dict:  # the first k steps; the fixed x range keeps the rest blank
+        return {"type": "heatmap", "x": x_steps[:k], "z": [_rounded(row[:k]) for row in z]}
+
+    cutoffs = sorted({max(1, round(steps * (i + 1) / TRAINING_FRAMES)) for i in range(TRAINING_FRAMES)})
+    names = [str(k) for k in cutoffs]
+    heatmap = {"y": y_layers, "zmin": lo, "zmax": hi,
+               "colorscale": COLORSCALE, "colorbar": {"title": {"text": labels["log_grad"]}},
+               "hovertemplate": "step %{x}, layer %{y}: 10^%{z:.2f}<extra></extra>", **upto(steps)}
+    layout = {
+        "height": 520 if presenter else 420, "font": {"size": _font(presenter)},
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 120},
+        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [-0.5, steps - 0.5]},
+        "yaxis": {"title": {"text": labels["layer"]}},
+        **_animation_controls(names, labels, duration_ms=150),
+    }
+    frames = [{"name": name, "data": [upto(k)], "traces": [0]} for name, k in zip(names, cutoffs)]
+    return {"data": [heatmap], "layout": layout, "frames": frames}

@@ -81,4 +81,10 @@ STRINGS: dict[str, dict[str, str]] = {
                       "ja": "ステップ {step} で発散しました:損失または勾配が NaN か無限大になりました。"},
     "flow.converged": {"en": "Trained {steps} steps without diverging.",
                        "ja": "{steps} ステップ、発散せずに学習しました。"},
+    "flow.view": {"en": "View", "ja": "表示"},
+    "flow.view.backward": {"en": "Backward pass", "ja": "逆伝播"},
+    "flow.view.forward": {"en": "Forward pass", "ja": "順伝播"},
+    "flow.view.training": {"en": "Training", "ja": "学習"},
+    "flow.slow": {"en": "Computing a large stack ({work} multiply-adds)…",
+                  "ja": "大きなネットワークを計算しています({work} 回の積和)…"},
 }
