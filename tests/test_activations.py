@@ -103,7 +103,8 @@ def test_value_matches_reference(name, params):
 def test_derivative_matches_closed_form(name, params):
     expected = REFERENCE[name].df(X64, **as_ref_params(name, params))
     got = actlib.derivative(name)(X, **params)
-    assert_close(got, expected, atol=DERIVATIVE_ATOL.get(name, ATOL), where=away_from_kinks(name, params, X64))
+    assert_close(got, expected, atol=DERIVATIVE_ATOL.get(name, ATOL),
+                 where=away_from_kinks(name, params, X64))
 
 
 @pytest.mark.parametrize("name, params", CASES)

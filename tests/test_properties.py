@@ -48,12 +48,13 @@ def test_minimum_matches_reference(name, params, bracket):
     assert p.lower == p.minimum and p.lower_attained
 
 
-def test_well_known_minima():
-    silu, gelu, mish = properties("silu"), properties("gelu"), properties("mish")
-    assert silu.minimum == pytest.approx(-0.27846, abs=1e-5) and silu.argmin == pytest.approx(-1.27846, abs=1e-4)
-    assert gelu.minimum == pytest.approx(-0.16997, abs=1e-5) and gelu.argmin == pytest.approx(-0.75179, abs=1e-4)
-    assert mish.minimum == pytest.approx(-0.30884, abs=1e-5) and mish.argmin == pytest.approx(-1.19243, abs=1e-4)
-    assert properties("hard_swish").argmin == pytest.approx(-1.5)
+@pytest.mark.parametrize("name, minimum, argmin", [
+    ("silu", -0.27846, -1.27846), ("gelu", -0.16997, -0.75179), ("mish", -0.30884, -1.19243),
+    ("hard_swish", -0.375, -1.5),
+])
+def test_well_known_minima(name, minimum, argmin):
+    p = properties(name)
+    assert p.minimum == pytest.approx(minimum, abs=1e-5) and p.argmin == pytest.approx(argmin, abs=1e-4)
 
 
 def test_maxout_v_shape_minimum_is_located_off_grid():
