@@ -1,0 +1,243 @@
+"""Small helpers for Streamlit AppTest tests of Activation Lab.
+
+Reading the chart: ``chart_traces(at)`` parses the one ``st.plotly_chart``
+element's spec JSON into :class:`Trace` objects with numpy ``x``/``y``
+(Plotly's base64 typed arrays decoded, ``None`` gaps as NaN).
+
+Expected values: ``expected(name, x, order, **params)`` is f, f′ or f″ at
+``x`` from ``tests/reference.py`` (independent numpy/scipy closed forms), and
+falls back to ``actlib``'s autodiff only for what the reference lacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+TIMEOUT = 90  # seconds per run: importing JAX and the first compile exceed AppTest's 3 s default
+
+
+# --- running the app -------------------------------------------------------------------------
+
+def keep_running_app_py(monkeypatch) -> None:
+    """Make every AppTest run execute app.py, as the real server does after its first run.
+
+    A ``pages/`` folder next to app.py makes Streamlit assume the old folder-based
+    multipage layout until app.py's first ``st.navigation`` call switches that off
+    for the process. AppTest resets the flag before every run, so from the second
+    run on it executes the page script alone: no sidebar (language, presenter).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def new_app(monkeypatch):
+    """A fresh AppTest of app.py, run once and checked."""
+    from streamlit.testing.v1 import AppTest
+
+    keep_running_app_py(monkeypatch)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    return run(at)
+
+
+def assert_no_exception(at) -> None:
+    assert not at.exception, "the app raised:\n" + "\n\n".join(
+        f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def run(at):
+    """Run the app and fail on any exception it shows."""
+    at.run()
+    assert_no_exception(at)
+    return at
+
+
+# --- the chart -------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Trace:
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    spec: dict
+
+
+def decode_array(value) -> np.ndarray:
+    """A Plotly data array as float64: a plain list (None -> NaN), or a typed array
+    ``{"dtype": "f4", "bdata": <base64>, "shape": "r, c"}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = np.dtype(value["dtype"]).newbyteorder("<")  # Plotly typed arrays are little-endian
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+        shape = value.get("shape")
+        if shape is not None:
+            if isinstance(shape, str):
+                shape = [int(part) for part in shape.split(",")]
+            array = array.reshape(shape)
+        return array.astype(np.float64)
+    return np.array([np.nan if v is None else v for v in value], dtype=np.float64)
+
+
+def chart_spec(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, f"expected one chart, found {len(charts)}"
+    return json.loads(charts[0].proto.spec)
+
+
+def chart_traces(at) -> list[Trace]:
+    return [Trace(tr.get("name", ""), decode_array(tr.get("x", [])), decode_array(tr.get("y", [])), tr)
+            for tr in chart_spec(at)["data"]]
+
+
+def trace_named(traces: list[Trace], name: str) -> Trace:
+    found = [tr for tr in traces if tr.name == name]
+    assert len(found) == 1, f"{len(found)} traces named {name!r}; names: {[tr.name for tr in traces]}"
+    return found[0]
+
+
+def has_trace(traces: list[Trace], name: str) -> bool:
+    return any(tr.name == name for tr in traces)
+
+
+def shaded_intervals(trace: Trace) -> list[tuple[float, float]]:
+    """The x extent of each filled rectangle of a region trace (polygons split by None)."""
+    intervals, current = [], []
+    for x in trace.x:
+        if np.isnan(x):
+            if current:
+                intervals.append((min(current), max(current)))
+            current = []
+        else:
+            current.append(float(x))
+    if current:
+        intervals.append((min(current), max(current)))
+    return intervals
+
+
+# --- other elements --------------------------------------------------------------------------
+
+def metric_values(at) -> dict[str, float]:
+    return {m.label: float(m.value) for m in at.metric}
+
+
+def param_sliders(at) -> list:
+    """The activation's parameter sliders (keys ``param.<activation>.<name>``), in page order."""
+    return [s for s in at.slider if (s.key or "").startswith("param.")]
+
+
+def latex_bodies(at) -> list[str]:
+    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+
+
+def markdown_table_rows(at) -> dict[str, str]:
+    """First column -> second column of every markdown table on the page
+    (header and rule rows skipped, escaped ``\\|`` restored)."""
+    rows = {}
+    for element in at.markdown:
+        lines = [line.strip() for line in element.value.splitlines()]
+        if len(lines) < 2 or not lines[0].startswith("|") or not set(lines[1]) <= set("|-: "):
+            continue
+        for line in lines[2:]:
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
+            if len(cells) >= 2:
+                rows[cells[0]] = cells[1]
+    return rows
+
+
+def visible_texts(at) -> list[str]:
+    """Every user-visible string we can read: text elements, widget labels, help and
+    options, metric labels, button labels, the chart's title, axis titles and trace names."""
+    texts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "info",
+                 "warning", "error", "success", "text"):
+        texts += [str(e.value) for e in at.get(kind)]
+    for kind in ("selectbox", "multiselect", "slider", "toggle", "number_input", "button",
+                 "checkbox", "radio", "text_input"):
+        for w in at.get(kind):
+            texts.append(w.label)
+            texts.append(getattr(w, "help", "") or "")
+            texts += [str(o) for o in getattr(w, "options", [])]
+    texts += [m.label for m in at.metric] + [m.value for m in at.metric]
+    for table in at.get("table") + at.get("dataframe"):
+        texts.append(table.value.to_string())
+    if at.get("plotly_chart"):
+        spec = chart_spec(at)
+        layout = spec["layout"]
+        texts += [layout.get("title", {}).get("text", ""),
+                  layout.get("xaxis", {}).get("title", {}).get("text", "")]
+        texts += [tr.get("name", "") for tr in spec["data"]]
+    return [t for t in texts if t]
+
+
+def leaked_keys(texts: list[str], catalogue: dict) -> list[tuple[str, str]]:
+    """(key, text) for every catalogue key, or key-shaped token, that appears verbatim."""
+    prefixes = sorted({key.split(".")[0] for key in catalogue})
+    shaped = re.compile(rf"\b(?:{'|'.join(map(re.escape, prefixes))})\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b")
+    leaks = []
+    for text in texts:
+        leaks += [(key, text) for key in catalogue if key in text]
+        leaks += [(m.group(0), text) for m in shaped.finditer(text)]
+    return sorted(set(leaks))
+
+
+# --- expected values -------------------------------------------------------------------------
+
+def format_param(value: float) -> str:
+    """How a formula should show a parameter value: 4 significant digits, negatives in ()."""
+    text = f"{value:.4g}"
+    return f"({text})" if value < 0 else text
+
+
+def _reference_module():
+    try:
+        import reference  # tests/reference.py: numpy/scipy closed forms
+    except ImportError:
+        return None
+    return reference
+
+
+def expected(name: str, x, order: int = 0, *, independent: bool = False, **params) -> np.ndarray:
+    """f (order 0), f′ (1) or f″ (2) of activation ``name`` at ``x`` with ``params``
+    (defaults filled in), float64.
+
+    From tests/reference.py where it has the function and order; otherwise from
+    actlib's autodiff, unless ``independent`` demands the reference.
+    """
+    import actlib
+
+    values = actlib.get(name).defaults() | params
+    x = np.asarray(x, dtype=np.float64)
+    reference = _reference_module()
+    result = None if reference is None else _from_reference(reference, name, x, order, values)
+    if result is None:
+        assert not independent, f"tests/reference.py has no order-{order} closed form for {name}"
+        result = (actlib.evaluate(name, x, **values) if order == 0
+                  else actlib.derivative(name, order)(x, **values))
+    return np.asarray(result, dtype=np.float64)
+
+
+def _from_reference(reference, name, x, order, values):
+    """The reference module's answer, or None where it has none: ``REFERENCE[name]``
+    gives f and f′, ``SECOND[name]`` f″ for the functions it covers."""
+    if order in (0, 1):
+        entry = reference.REFERENCE.get(name)
+        fn = None if entry is None else (entry.f if order == 0 else entry.df)
+    else:
+        fn = getattr(reference, "SECOND", {}).get(name) if order == 2 else None
+    if fn is None:
+        return None
+    with np.errstate(over="ignore", under="ignore"):  # cosh(1e4) = inf gives 1/cosh = 0, as it should
+        return np.broadcast_to(fn(x, **values), x.shape)
