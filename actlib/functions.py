@@ -19,6 +19,49 @@ from jax.typing import ArrayLike
 from jax import Array
 
 
+# Accurate derivatives in the tails. JAX's own rules compute logistic' as
+# s(1 - s) and expm1' as expm1(x) + 1: both round to exactly 0 in float32 long
+# before the true value underflows (sigmoid'(17) = 4e-8 came out 0), which would
+# paint a "dead" region where the gradient is small but alive.
+
+
+def _logistic_slope(x: Array) -> Array:
+    r""":math:`\sigma'(x) = s(1 - s)` with :math:`s = \sigma(-|x|) \le 1/2`: the small
+    factor is computed directly, so the product is accurate in both tails and
+    never exceeds 1/4 after rounding."""
+    s = lax.logistic(-jnp.abs(x))
+    return s * (1.0 - s)
+
+
+@jax.custom_jvp
+def sigmoid(x: ArrayLike) -> Array:
+    r"""Logistic sigmoid, :math:`\sigma(x) = 1/(1 + e^{-x})`, with an accurate
+    :math:`\sigma'(x) = \sigma(x)\,(1 - \sigma(x))` in both tails."""
+    return lax.logistic(jnp.asarray(x))
+
+
+sigmoid.defjvps(lambda g, ans, x: g * _logistic_slope(x))
+
+
+@jax.custom_jvp
+def tanh(x: ArrayLike) -> Array:
+    r"""Hyperbolic tangent, with :math:`\tanh'(x) = 4\,\sigma(2x)\,\sigma(-2x)`
+    (equal to :math:`1 - \tanh^2 x`, which rounds to 0 beyond |x| = 8 in float32)."""
+    return jnp.tanh(jnp.asarray(x))
+
+
+tanh.defjvps(lambda g, ans, x: g * 4.0 * _logistic_slope(2.0 * x))
+
+
+@jax.custom_jvp
+def expm1(x: ArrayLike) -> Array:
+    r""":math:`e^x - 1` with derivative :math:`e^x` computed directly."""
+    return jnp.expm1(jnp.asarray(x))
+
+
+expm1.defjvps(lambda g, ans, x: g * jnp.exp(x))
+
+
 def identity(x: ArrayLike) -> Array:
     r"""Identity. :math:`f(x) = x`."""
     return jnp.asarray(x)
@@ -50,7 +93,7 @@ def elu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
     """
     x = jnp.asarray(x)
     safe_x = jnp.where(x > 0, 0.0, x)  # exp never sees large positive x
-    return jnp.where(x > 0, x, alpha * jnp.expm1(safe_x))
+    return jnp.where(x > 0, x, alpha * expm1(safe_x))
 
 
 def selu(x: ArrayLike, alpha: ArrayLike = 1.6732632423543772,
@@ -69,7 +112,7 @@ def celu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
     """
     x = jnp.asarray(x)
     safe_x = jnp.where(x > 0, 0.0, x)
-    return jnp.where(x > 0, x, alpha * jnp.expm1(safe_x / alpha))
+    return jnp.where(x > 0, x, alpha * expm1(safe_x / alpha))
 
 
 def gelu(x: ArrayLike) -> Array:
@@ -84,7 +127,7 @@ def gelu(x: ArrayLike) -> Array:
 def swish(x: ArrayLike, beta: ArrayLike = 1.0) -> Array:
     r"""Swish, :math:`f(x) = x\,\sigma(\beta x)`; :math:`\beta = 1` is SiLU."""
     x = jnp.asarray(x)
-    return x * lax.logistic(beta * x)
+    return x * sigmoid(beta * x)
 
 
 def softplus(x: ArrayLike, beta: ArrayLike = 1.0) -> Array:
@@ -106,7 +149,7 @@ def softmax_class(x: ArrayLike, classes: ArrayLike = 2.0,
     a shifted sigmoid, which is why a two-class softmax *is* a sigmoid.
     """
     x = jnp.asarray(x)
-    return lax.logistic(x - other_logit - jnp.log(classes - 1.0))
+    return sigmoid(x - other_logit - jnp.log(classes - 1.0))
 
 
 def maxout(x: ArrayLike, w1: ArrayLike = 1.0, b1: ArrayLike = 0.0,
@@ -123,8 +166,17 @@ def maxout(x: ArrayLike, w1: ArrayLike = 1.0, b1: ArrayLike = 0.0,
 
 
 def gelu_tanh(x: ArrayLike) -> Array:
-    r"""GELU, tanh approximation (JAX's default, PyTorch's ``approximate='tanh'``).
+    r"""GELU, tanh approximation (JAX's default, PyTorch's ``approximate='tanh'``); the same
+    values as ``jax.nn.gelu(approximate=True)``, written through sigmoid for accurate tails.
 
     :math:`f(x) = \tfrac{x}{2}\bigl(1 + \tanh(\sqrt{2/\pi}(x + 0.044715x^3))\bigr)`.
     """
-    return jax.nn.gelu(x, approximate=True)
+    x = jnp.asarray(x)
+    u = jnp.sqrt(2.0 / jnp.pi).astype(x.dtype) * (x + 0.044715 * x**3)
+    return x * sigmoid(2.0 * u)  # (1 + tanh u)/2 = sigma(2u), accurate where tanh u ~ -1
+
+
+def silu(x: ArrayLike) -> Array:
+    r"""SiLU, :math:`f(x) = x\,\sigma(x)` (swish with beta = 1), through the accurate sigmoid."""
+    x = jnp.asarray(x)
+    return x * sigmoid(x)
