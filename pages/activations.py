@@ -62,7 +62,7 @@ st.caption(t("explorer.intro", lang))
 controls, view = st.columns([1, 2.6], gap="large")
 with controls:
     name = st.selectbox(
-        t("explorer.activation", lang), names, index=names.index("elu"), key="activation",
+        t("explorer.activation", lang), names, index=names.index("elu"), key="explorer.activation",
         format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")
     act = actlib.get(name)
     st.subheader(t("explorer.parameters", lang))
@@ -75,13 +75,13 @@ with controls:
         st.button(t("explorer.reset", lang), on_click=reset_params, args=(act,))
     else:
         st.caption(t("explorer.no_parameters", lang))
-    x_lo, x_hi = st.slider(t("explorer.x_range", lang), -20.0, 20.0, (-5.0, 5.0), 0.5, key="x_range")
+    x_lo, x_hi = st.slider(t("explorer.x_range", lang), -20.0, 20.0, (-5.0, 5.0), 0.5, key="explorer.x_range")
     if x_hi - x_lo < 0.5:  # a zero-width range would draw nothing
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
-    show_second = st.toggle(t("explorer.show_second", lang), key="show_second")
+    show_second = st.toggle(t("explorer.show_second", lang), key="explorer.show_second")
     overlay_names = st.multiselect(t("explorer.overlay", lang), [n for n in names if n != name],
-                                   key="overlays", format_func=title_of)
-    probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, 0.0, 0.1, key="probe_x",
+                                   key="explorer.overlays", format_func=title_of)
+    probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, 0.0, 0.1, key="explorer.probe_x",
                               help=t("explorer.probe_help", lang))
 
 # One compiled call per activation: the grid plus the probe point, shape fixed.

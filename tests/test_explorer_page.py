@@ -43,7 +43,7 @@ def at(monkeypatch):
 
 
 def select(at, name: str):
-    at.selectbox(key="activation").set_value(name)
+    at.selectbox(key="explorer.activation").set_value(name)
     return run(at)
 
 
@@ -71,7 +71,7 @@ def formula(template: str, values: dict) -> str:
 # --- default page ----------------------------------------------------------------------------
 
 def test_default_page_is_elu_with_alpha_one(at):
-    assert at.selectbox(key="activation").value == "elu"
+    assert at.selectbox(key="explorer.activation").value == "elu"
     assert [s.label for s in param_sliders(at)] == ["alpha"]
     assert at.slider(key="param.elu.alpha").value == 1.0
     assert [e.value for e in at.title] == [t("explorer.title", "en")]
@@ -102,7 +102,7 @@ def test_every_activation_renders_its_sliders_and_curves(at, name):
 
 @pytest.mark.parametrize(("name", "param", "end"), PARAM_ENDS)
 def test_every_slider_at_both_ends(at, name, param, end):
-    at.toggle(key="show_second").set_value(True)
+    at.toggle(key="explorer.show_second").set_value(True)
     select(at, name)
     act = actlib.get(name)
     value = getattr(next(p for p in act.params if p.name == param), end)
@@ -136,7 +136,7 @@ def test_reset_restores_defaults(at):
 def test_x_range_sets_the_traces_x_extent(at):
     f = trace_named(chart_traces(at), F)
     assert (f.x[0], f.x[-1]) == (-5.0, 5.0)
-    at.slider(key="x_range").set_value((-2.0, 7.5))
+    at.slider(key="explorer.x_range").set_value((-2.0, 7.5))
     run(at)
     for label in (F, DF):
         trace = trace_named(chart_traces(at), label)
@@ -146,7 +146,7 @@ def test_x_range_sets_the_traces_x_extent(at):
 
 
 def test_zero_width_x_range_is_widened(at):
-    at.slider(key="x_range").set_value((1.0, 1.0))
+    at.slider(key="explorer.x_range").set_value((1.0, 1.0))
     run(at)
     f = trace_named(chart_traces(at), F)
     assert (f.x[0], f.x[-1]) == (0.5, 1.5)
@@ -156,7 +156,7 @@ def test_zero_width_x_range_is_widened(at):
 def test_second_derivative_toggle_adds_a_third_curve(at):
     select(at, "sigmoid")
     assert [tr.name for tr in chart_traces(at) if tr.name in (F, DF, D2F)] == [F, DF]
-    at.toggle(key="show_second").set_value(True)
+    at.toggle(key="explorer.show_second").set_value(True)
     run(at)
     traces = chart_traces(at)
     assert [tr.name for tr in traces if tr.name in (F, DF, D2F)] == [F, DF, D2F]
@@ -165,7 +165,7 @@ def test_second_derivative_toggle_adds_a_third_curve(at):
 
 
 def test_overlays_are_drawn_faintly_with_their_own_values(at):
-    overlays = at.multiselect(key="overlays")
+    overlays = at.multiselect(key="explorer.overlays")
     assert t("act.elu.title") not in overlays.options  # the current activation is not offered
     overlays.set_value(["relu", "tanh"])
     run(at)
@@ -181,7 +181,7 @@ def test_overlays_are_drawn_faintly_with_their_own_values(at):
 
 def test_probe_reads_out_f_and_derivatives(at):
     select(at, "sigmoid")
-    at.number_input(key="probe_x").set_value(0.0)
+    at.number_input(key="explorer.probe_x").set_value(0.0)
     run(at)
     readouts = metric_values(at)
     assert readouts[t("probe.f")] == pytest.approx(0.5)
@@ -194,7 +194,7 @@ def test_probe_reads_out_f_and_derivatives(at):
 
 def test_probe_follows_parameters_and_position(at):
     set_param(at, "elu", "alpha", 2.0)
-    at.number_input(key="probe_x").set_value(-1.5)
+    at.number_input(key="explorer.probe_x").set_value(-1.5)
     run(at)
     readouts = metric_values(at)
     for label, order in (("probe.f", 0), ("probe.df", 1), ("probe.d2f", 2)):
@@ -206,7 +206,7 @@ def test_probe_follows_parameters_and_position(at):
 def test_extreme_probes_stay_finite(at, name):
     select(at, name)
     for x0 in (-1e4, 1e4):
-        at.number_input(key="probe_x").set_value(x0)
+        at.number_input(key="explorer.probe_x").set_value(x0)
         run(at)
         readouts = metric_values(at)
         assert all(math.isfinite(v) for v in readouts.values()), (x0, readouts)
@@ -251,23 +251,20 @@ def test_properties_show_silus_minimum(at):
 
 # --- page switches ---------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.py re-assigns only session keys starting 'explorer.', 'param.' or 'flow.', but the "
-    "explorer's widgets are keyed 'activation', 'x_range', 'show_second', 'overlays', 'probe_x'"))
 def test_explorer_controls_survive_a_visit_to_the_flow_page(at):
     select(at, "selu")
     set_param(at, "selu", "alpha", 0.5)
-    at.slider(key="x_range").set_value((-2.0, 3.0))
-    at.number_input(key="probe_x").set_value(1.5)
+    at.slider(key="explorer.x_range").set_value((-2.0, 3.0))
+    at.number_input(key="explorer.probe_x").set_value(1.5)
     run(at)
     at.switch_page("pages/gradient_flow.py")
     run(at)
     at.switch_page("pages/activations.py")
     run(at)
-    assert at.selectbox(key="activation").value == "selu"
+    assert at.selectbox(key="explorer.activation").value == "selu"
     assert at.slider(key="param.selu.alpha").value == 0.5
-    assert at.slider(key="x_range").value == (-2.0, 3.0)
-    assert at.number_input(key="probe_x").value == 1.5
+    assert at.slider(key="explorer.x_range").value == (-2.0, 3.0)
+    assert at.number_input(key="explorer.probe_x").value == 1.5
 
 
 # --- shaded regions --------------------------------------------------------------------------
@@ -287,7 +284,7 @@ def test_relu_shades_the_dead_half(at):
 
 def test_sigmoid_shades_both_saturated_tails(at):
     select(at, "sigmoid")
-    at.slider(key="x_range").set_value((-10.0, 10.0))
+    at.slider(key="explorer.x_range").set_value((-10.0, 10.0))
     run(at)
     traces = chart_traces(at)
     assert not has_trace(traces, DEAD)
@@ -312,14 +309,10 @@ NEVER_DEAD = [("sigmoid", (-20.0, 20.0)), ("tanh", (-20.0, 20.0)), ("elu", (-20.
               ("gelu_tanh", (-5.0, 5.0))]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "float32 rounding: autodiff's f′ becomes exactly 0 (sigma -> 1, tanh -> ±1, "
-    "expm1(x) + 1 -> 0) where the true f′ is ~1e-9..1e-6, and vanishing_regions "
-    "labels that 'dead: f′ = 0'"))
 @pytest.mark.parametrize(("name", "x_range"), NEVER_DEAD, ids=[n for n, _ in NEVER_DEAD])
 def test_no_dead_shading_where_the_true_derivative_is_nonzero(at, name, x_range):
     select(at, name)
-    at.slider(key="x_range").set_value(x_range)
+    at.slider(key="explorer.x_range").set_value(x_range)
     run(at)
     f_prime = trace_named(chart_traces(at), DF)
     true_slope = expected(name, f_prime.x, 1, independent=True)
@@ -331,20 +324,20 @@ def test_no_dead_shading_where_the_true_derivative_is_nonzero(at, name, x_range)
 
 def test_japanese_switches_the_page_and_keeps_the_state(at):
     select(at, "sigmoid")
-    at.slider(key="x_range").set_value((-2.0, 3.0))
-    at.toggle(key="show_second").set_value(True)
+    at.slider(key="explorer.x_range").set_value((-2.0, 3.0))
+    at.toggle(key="explorer.show_second").set_value(True)
     at.selectbox(key="lang").set_value("ja")
     run(at)
     assert [e.value for e in at.title] == [t("explorer.title", "ja")]
     assert at.selectbox(key="lang").label == t("app.language", "ja")
-    assert at.selectbox(key="activation").label == t("explorer.activation", "ja")
-    assert at.slider(key="x_range").label == t("explorer.x_range", "ja")
-    assert at.toggle(key="show_second").label == t("explorer.show_second", "ja")
+    assert at.selectbox(key="explorer.activation").label == t("explorer.activation", "ja")
+    assert at.slider(key="explorer.x_range").label == t("explorer.x_range", "ja")
+    assert at.toggle(key="explorer.show_second").label == t("explorer.show_second", "ja")
     assert [m.label for m in at.metric] == [t(k, "ja") for k in ("probe.f", "probe.df", "probe.d2f")]
     # the language changes the words, not the state
-    assert at.selectbox(key="activation").value == "sigmoid"
-    assert at.slider(key="x_range").value == (-2.0, 3.0)
-    assert at.toggle(key="show_second").value is True
+    assert at.selectbox(key="explorer.activation").value == "sigmoid"
+    assert at.slider(key="explorer.x_range").value == (-2.0, 3.0)
+    assert at.toggle(key="explorer.show_second").value is True
     spec = chart_spec(at)
     assert spec["layout"]["title"]["text"] == t("act.sigmoid.title", "ja")
     names = [tr["name"] for tr in spec["data"]]
@@ -354,7 +347,7 @@ def test_japanese_switches_the_page_and_keeps_the_state(at):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_no_catalogue_key_leaks_as_raw_text(at, lang):
     at.selectbox(key="lang").set_value(lang)
-    at.toggle(key="show_second").set_value(True)
+    at.toggle(key="explorer.show_second").set_value(True)
     run(at)
     for name in NAMES:
         select(at, name)
