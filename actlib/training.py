@@ -1,0 +1,101 @@
+r"""Gradient norms while training: full-batch gradient descent on a toy regression.
+
+The whole run is one compiled ``lax.scan`` over steps; each step is the
+forward scan and the log-space backward scan of :mod:`actlib.stack`, which
+also returns the true float32 gradients used for the update:
+
+    L = 0.5 * mean_n (r . h_depth[n] - y_n)^2,   y_n = sin(x_n . v)
+    W_l -= lr dL/dW_l,   b_l -= lr dL/db_l,   r -= lr dL/dr
+
+Steps are padded to a power-of-two bucket (skipped by ``lax.cond``), so the
+number of steps and the learning rate, like depth, recompile nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from typing import Optional
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from actlib import stack
+
+MAX_STEPS = 2048
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingTrace:
+    """log10_grad, log10_weight_grad: (steps, depth), measured before each update (as
+    :class:`actlib.flow.FlowResult`, but for the training loss). loss: (steps,).
+    diverged_at: the first step whose loss or gradients are NaN or +inf, or None;
+    the rows after it are set to NaN (the weights are no longer numbers)."""
+
+    log10_grad: np.ndarray
+    log10_weight_grad: np.ndarray
+    loss: np.ndarray
+    diverged_at: Optional[int]
+
+
+def _step_bucket(steps: int) -> int:
+    return max(16, 1 << (steps - 1).bit_length())
+
+
+def _top_cotangent(err: jax.Array, readout: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """dL/dh_depth[n] = (err_n / B) r, split into a unit direction and a log-scale."""
+    r_norm = jnp.linalg.norm(readout)
+    direction = jnp.sign(err)[:, None] * (readout / r_norm)
+    return direction, jnp.log(jnp.abs(err)) + jnp.log(r_norm) - math.log(err.shape[0])
+
+
+@functools.lru_cache(maxsize=32)
+def _program(st: stack.Static, step_bucket: int):
+    def run(depth, seed, scale, bias_std, act_params, steps, lr):
+        d = stack.draw(st, seed, depth, scale, bias_std)
+
+        def step(state):
+            params, readout = state
+            fwd = stack.forward(st, params, d.x, depth, act_params)
+            err = fwd.out @ readout - d.target
+            bwd = stack.backward(st, params, fwd, depth, *_top_cotangent(err, readout),
+                                 want_grads=True)
+            new_params = jax.tree.map(lambda p, g: p - lr * g, params, bwd.grads)
+            new_readout = readout - lr * (fwd.out.T @ err) / st.batch
+            record = (bwd.log10_grad, bwd.log10_weight_grad, 0.5 * jnp.mean(err * err))
+            return (new_params, new_readout), record
+
+        def skip(state):
+            nothing = jnp.zeros(st.bucket)
+            return state, (nothing, nothing, jnp.zeros(()))
+
+        def body(state, i):
+            return lax.cond(i < steps, step, skip, state)
+
+        _, trace = lax.scan(body, (d.params, d.readout), jnp.arange(step_bucket))
+        return trace
+
+    return jax.jit(run)
+
+
+def _divergence(grad: np.ndarray, loss: np.ndarray) -> Optional[int]:
+    """First step with a non-finite loss, or a NaN / +inf gradient (-inf is an exact zero)."""
+    bad = ~np.isfinite(loss) | np.any(np.isnan(grad) | (grad == np.inf), axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def run(st: stack.Static, traced: tuple, depth: int, steps: int,
+        learning_rate: float) -> TrainingTrace:
+    """Train and trace; ``traced`` is (depth, seed, scale, bias_std, act_params) as numpy scalars."""
+    program = _program(st, _step_bucket(steps))
+    grad, wgrad, loss = jax.device_get(program(*traced, np.int32(steps),
+                                               np.float32(learning_rate)))
+    grad, wgrad = (np.asarray(v[:steps, :depth], dtype=np.float64) for v in (grad, wgrad))
+    loss = np.asarray(loss[:steps], dtype=np.float64)
+    diverged_at = _divergence(grad, loss)
+    if diverged_at is not None:
+        grad[diverged_at + 1:] = wgrad[diverged_at + 1:] = loss[diverged_at + 1:] = np.nan
+    return TrainingTrace(grad, wgrad, loss, diverged_at)
