@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-REGION_FILL = {"dead": "rgba(213, 94, 0, 0.16)", "saturated": "rgba(230, 159, 0, 0.14)"}
+REGION_FILL = {"dead": "rgba(213, 94, 0, 0.18)", "saturated": "rgba(230, 159, 0, 0.22)"}
+REGION_PATTERN = {"dead": "x", "saturated": "/"}  # a cue that does not rely on colour
+
+
+def packed(values) -> dict:
+    """A float array in Plotly's typed-array form: base64 float32, about a third of
+    the bytes of a decimal list (what plotly's own Figure sends for numpy input)."""
+    return {"dtype": "f4", "bdata": base64.b64encode(np.asarray(values, dtype="<f4").tobytes()).decode()}
 
 
 def _style(presenter: bool) -> dict:
-    return {"width": 5 if presenter else 2.5, "font": 22 if presenter else 14,
-            "height": 620 if presenter else 480}
+    return {"width": 5 if presenter else 2.5, "font": 22 if presenter else 15,
+            "height": 620 if presenter else 460}
 
 
 def _y_range(curves: list[np.ndarray]) -> list[float]:
@@ -39,7 +48,8 @@ def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
     """f and f' (and optionally f'') over x, overlays drawn faintly, vanishing-gradient
     regions shaded, and an optional probe marker.
 
-    ``labels`` names the traces: keys "f", "df", "d2f", "dead", "saturated", "probe", "x".
+    ``labels`` names the traces and axes: keys "f", "df", "d2f", "dead", "saturated", "probe",
+    "x", "y". Curves go out as packed float32 arrays (see :func:`packed`).
     ``overlays`` is a sequence of (label, values); ``regions`` maps "dead"/"saturated"
     to x intervals; ``probe`` is (x0, f(x0), f'(x0)).
     """
@@ -51,31 +61,37 @@ def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
         if regions and regions.get(kind):
             trace = _region_trace(labels[kind], regions[kind], y_range)
             trace["fillcolor"] = REGION_FILL[kind]
+            trace["fillpattern"] = {"shape": REGION_PATTERN[kind], "fgcolor": REGION_FILL[kind][:-5] + "0.6)",
+                                    "size": 10, "solidity": 0.15}
             traces.append(trace)
     for i, (label, values) in enumerate(overlays):
-        traces.append({"type": "scatter", "x": x, "y": values, "name": label, "mode": "lines",
-                       "opacity": 0.45, "line": {"width": style["width"] * 0.6,
+        traces.append({"type": "scatter", "x": packed(x), "y": packed(values), "name": label,
+                       "mode": "lines", "opacity": 0.45, "line": {"width": style["width"] * 0.6,
                                                   "color": PALETTE[3 + i % 5], "dash": "longdashdot"}})
     curves = [("f", value, "solid"), ("df", first, "dash")]
     if second is not None:
         curves.append(("d2f", second, "dot"))
     for i, (key, values, dash) in enumerate(curves):
-        traces.append({"type": "scatter", "x": x, "y": values, "name": labels[key], "mode": "lines",
+        traces.append({"type": "scatter", "x": packed(x), "y": packed(values), "name": labels[key],
+                       "mode": "lines",
                        "line": {"width": style["width"], "color": PALETTE[i], "dash": dash}})
     if probe is not None:
         x0, f0, d0 = probe
         traces.append({"type": "scatter", "x": [x0, x0], "y": [f0, d0], "name": labels["probe"],
                        "mode": "markers", "marker": {"size": style["width"] * 5, "color": PALETTE[7],
-                                                     "symbol": ["circle", "diamond"]}})
+                                                     "symbol": "circle"}})
     layout = {
-        "title": {"text": title},
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         "height": style["height"],
-        "margin": {"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
-        "font": {"size": style["font"]},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 90},
+        "font": {"size": style["font"], "color": "#111"},
         "hovermode": "x unified",
-        "xaxis": {"title": {"text": labels["x"]}, "zeroline": True, "zerolinewidth": 1.5},
-        "yaxis": {"range": y_range, "zeroline": True, "zerolinewidth": 1.5},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "xaxis": {"title": {"text": labels["x"]}, "zeroline": True, "zerolinewidth": 1.5,
+                  "tickfont": {"color": "#222"}},
+        "yaxis": {"title": {"text": labels["y"]}, "range": y_range, "zeroline": True,
+                  "zerolinewidth": 1.5, "tickfont": {"color": "#222"}},
+        # legend under the plot: a long title and many traces never collide
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         "uirevision": "explorer",
     }
     return {"data": traces, "layout": layout}

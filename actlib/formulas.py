@@ -6,7 +6,7 @@ import re
 
 from actlib.registry import Activation
 
-_SLOT = re.compile(r"\[(\w+)\]")
+_SLOT = re.compile(r"\[(\w+)\](\\,)?")  # a slot, and the thin space of a product after it
 
 
 def format_number(value: float, digits: int = 4) -> str:
@@ -24,10 +24,13 @@ def render(template: str, act: Activation, values: dict[str, float] | None = Non
     by_name = {p.name: p for p in act.params}
 
     def fill(match: re.Match) -> str:
-        param = by_name[match.group(1)]
+        param, product = by_name[match.group(1)], match.group(2) or ""
         if values is None:
-            return param.symbol
-        return format_number(float(values[param.name]))
+            return param.symbol + product
+        value = float(values[param.name])
+        if value == 1.0 and product:
+            return ""  # a factor of exactly 1: "(e^x - 1)", not "1\,(e^x - 1)"
+        return format_number(value) + product
 
     return _SLOT.sub(fill, template)
 

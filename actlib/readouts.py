@@ -1,0 +1,50 @@
+"""Text read-outs of the explorer: the properties table and the probe line, in the
+user's language (markdown strings; the page only places them)."""
+
+from __future__ import annotations
+
+import math
+
+from actlib.properties import Properties
+from actlib.text import t
+
+
+def _num(v: float) -> str:
+    return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:.4g}"
+
+
+def interval(p: Properties) -> str:
+    """The output range in interval notation: ``[`` where the bound is attained, ``(`` where not."""
+    return (("[" if p.lower_attained else "(") + _num(p.lower) + ", " + _num(p.upper)
+            + ("]" if p.upper_attained else ")"))
+
+
+def property_rows(p: Properties, lang: str) -> list[tuple[str, str]]:
+    yes_no = {True: t("prop.yes", lang), False: t("prop.no", lang)}
+
+    def at(value: float, where: float | None, key: str) -> str:
+        # no single x when the value holds on an interval or only in a tail
+        return _num(value) if where is None else t(key, lang, value=_num(value), where=_num(where))
+
+    minimum = (t("prop.minimum_none", lang) if p.minimum is None
+               else at(p.minimum, p.argmin, "prop.minimum_value"))
+    return [
+        (t("prop.range", lang), interval(p)),
+        (t("prop.zero_centred", lang), yes_no[p.zero_centred]),
+        (t("prop.monotonic", lang), yes_no[p.monotonic]),
+        (t("prop.smooth", lang), yes_no[p.smooth]),
+        (t("prop.max_slope", lang), at(p.max_slope, p.max_slope_at, "prop.max_slope_value")),
+        (t("prop.slope_at_zero", lang), _num(p.slope_at_zero)),
+        (t("prop.minimum", lang), minimum),
+    ]
+
+
+def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    cell = lambda text: text.replace("|", "\\|")  # a bare | would end the cell
+    lines = [f"| {cell(header[0])} | {cell(header[1])} |", "|:--|:--|"]
+    return "\n".join(lines + [f"| {cell(a)} | {cell(b)} |" for a, b in rows])
+
+
+def probe_line(x0: float, value: float, first: float, second: float, lang: str) -> str:
+    return t("probe.line", lang, x=f"{x0:.6g}", f=f"{value:.6g}", df=f"{first:.6g}",
+             d2f=f"{second:.6g}")
