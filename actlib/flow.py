@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import threading
 from typing import Mapping, Optional
 
 import jax
@@ -113,6 +114,10 @@ class StackConfig:
             _check_float(f"parameter {name!r}", value, -math.inf)
         resolve_params(get(self.activation), dict(self.params))  # unknown activation/params
 
+    def __hash__(self) -> int:  # params is a dict: hash its items, so configs can key caches
+        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, Mapping) else v
+                          for v in (getattr(self, f.name) for f in dataclasses.fields(self))))
+
     @property
     def sigma_w2(self) -> float:
         r""":math:`\sigma_w^2 = \mathrm{gain}^2 \cdot \mathrm{width} \cdot \mathrm{Var}\,W_{ij}`:
@@ -130,7 +135,8 @@ class FlowResult:
     """Per hidden layer l = 0 (next to the input) .. depth - 1, float64 arrays of shape (depth,).
 
     log10_grad: log10 sqrt(mean_n ||dL/dz_l[n]||^2), exact however small.
-    log10_weight_grad: log10 ||dL/dW_l||_F. Exactly zero gradients give -inf.
+    log10_weight_grad: log10 ||dL/dW_l||_F. Exactly zero gradients give -inf; layers
+    below a forward overflow (see the module doc) give NaN.
     act_mean, act_std: of phi(a_l) over batch and units.
     saturated_fraction: share of units with |phi'(a_l)| < 0.01 (dead ones included).
     dead_fraction: share with phi'(a_l) == 0 exactly: no gradient passes at all.
@@ -161,20 +167,47 @@ def _traced(cfg: StackConfig) -> tuple:
 
 @functools.lru_cache(maxsize=64)
 def _flow_program(st: stack.Static):
-    def run(depth, seed, scale, bias_std, act_params):
-        d = stack.draw(st, seed, depth, scale, bias_std)
-        fwd = stack.forward(st, d.params, d.x, depth, act_params)
-        top_dir = jnp.broadcast_to(d.readout, (st.batch, st.width))  # dL/dh_depth[n] = r
-        bwd = stack.backward(st, d.params, fwd, depth, top_dir, jnp.zeros(st.batch))
-        return bwd.log10_grad, bwd.log10_weight_grad, fwd.stats
+    gram = st.batch <= st.width  # then Gram matrices are the cheaper route to ||dL/dW||
 
-    return jax.jit(run)
+    def run(ws, depth, seed, scale, bias_std, act_params):
+        d = stack.draw(st, seed, depth, scale, bias_std, into=ws.params)
+        fwd = stack.forward(st, d.params, d.x, depth, act_params, into=ws.saved, gram=gram)
+        top_dir = jnp.broadcast_to(d.readout, (st.batch, st.width))  # dL/dh_depth[n] = r
+        bwd = stack.backward(st, d.params, fwd.saved, depth, top_dir, jnp.zeros(st.batch), gram)
+        return (bwd.log10_grad, bwd.log10_weight_grad, fwd.stats), stack.Workspace(d.params, fwd.saved)
+
+    empty = jax.jit(functools.partial(stack.empty_workspace, st, gram))
+    return jax.jit(run, donate_argnums=0), empty
+
+
+# One idle workspace, for the latest program: borrowed by one call at a time and
+# donated to it, so repeated calls reuse memory instead of faulting in ~100 MB.
+_SPARE_MAX_BYTES = 512 * 2**20
+_spare: dict[stack.Static, stack.Workspace] = {}
+_spare_lock = threading.Lock()
+
+
+def _borrow(st: stack.Static, empty) -> stack.Workspace:
+    with _spare_lock:
+        ws = _spare.pop(st, None)
+    return empty() if ws is None else ws
+
+
+def _give_back(st: stack.Static, ws: stack.Workspace) -> None:
+    if sum(a.nbytes for a in jax.tree.leaves(ws)) <= _SPARE_MAX_BYTES:
+        with _spare_lock:
+            _spare.clear()
+            _spare[st] = ws
 
 
 @_float32
 def gradient_flow(cfg: StackConfig) -> FlowResult:
     """Measure the backward flow of ``cfg`` at initialisation (one compiled call)."""
-    grad, wgrad, stats = jax.device_get(_flow_program(_static(cfg))(*_traced(cfg)))
+    st = _static(cfg)
+    program, empty = _flow_program(st)
+    outputs, ws = program(_borrow(st, empty), *_traced(cfg))
+    grad, wgrad, stats = jax.device_get(outputs)
+    _give_back(st, ws)
     cut = lambda v: np.asarray(v[: cfg.depth], dtype=np.float64)  # numpy: no per-depth slice op
     return FlowResult(cut(grad), cut(wgrad), *(cut(stats[:, i]) for i in range(4)))
 

@@ -1,5 +1,5 @@
-r"""The deep stack behind :mod:`actlib.flow`: weights, a forward ``lax.scan``
-and a reversed, log-space ``lax.scan`` for the gradients.
+r"""The deep stack behind :mod:`actlib.flow`: weights, a forward loop and a
+reversed, log-space loop for the gradients.
 
 The network (every layer ``width x width``; rows are examples)::
 
@@ -8,9 +8,14 @@ The network (every layer ``width x width``; rows are examples)::
     a_l = LN(z_l)  or  z_l                   LN: per-example layer norm, no affine
     h_{l+1} = phi(a_l)  or  h_l + phi(a_l)   plain / residual
 
-Depth is padded to a power-of-two *bucket*; layers ``l >= depth`` are skipped
-by ``lax.cond`` (identity forward, pass-through backward), so one compilation
-serves every depth in a bucket and skipped layers cost no arithmetic.
+Depth is traced: both loops are ``lax.fori_loop`` with the depth as trip count
+(one compiled body, as with ``lax.scan``, however deep; the backward one counts
+down), writing per-layer rows into buffers of a power-of-two *bucket* of
+layers. Rows past the depth are never touched, so one compilation serves
+every depth in a bucket and padding costs no arithmetic. The buffers (a
+:class:`Workspace`) are passed in and handed back so that a caller can donate
+them to its next call: on CPU, faulting in a fresh 64 MB buffer costs more
+than the arithmetic that fills it.
 
 The backward pass never forms a gradient that could leave float32 range: it
 carries, per example n, a unit cotangent ``c_hat_n`` on ``h_{l+1}`` and its
@@ -58,24 +63,58 @@ class Static(NamedTuple):
 
 
 class Params(NamedTuple):
-    """Stacked layer parameters, ``bucket`` layers (padded ones are zero)."""
+    """Stacked layer parameters, ``bucket`` rows; rows past the depth are unused."""
 
     weights: jax.Array   # (L, width, width)
     biases: jax.Array    # (L, width)
 
 
+class Saved(NamedTuple):
+    """What the forward loop keeps per layer for the backward one."""
+
+    inputs: jax.Array          # (L, batch, width): h_l; or (L, batch, batch): h_l h_l^T if gram
+    slopes: jax.Array          # (L, batch, width): phi'(a_l)
+    pre: Optional[jax.Array]   # (L, batch, width): z_l, for LN's transpose only
+
+
+class Workspace(NamedTuple):
+    params: Params
+    saved: Saved
+
+
 class Forward(NamedTuple):
-    out: jax.Array              # (batch, width): h_depth
-    inputs: jax.Array           # (L, batch, width): h_l, the layer inputs
-    slopes: jax.Array           # (L, batch, width): phi'(a_l)
-    pre: Optional[jax.Array]    # (L, batch, width): z_l, kept only for LN's transpose
-    stats: jax.Array            # (L, 4): mean phi, std phi, saturated, dead fractions
+    out: jax.Array      # (batch, width): h_depth
+    saved: Saved
+    stats: jax.Array    # (L, 4): mean and std of phi(a_l), saturated and dead fractions
 
 
 class Backward(NamedTuple):
-    log10_grad: jax.Array              # (L,): log10 RMS_n ||dL/dz_l[n]||
-    log10_weight_grad: jax.Array       # (L,): log10 ||dL/dW_l||_F
-    grads: Optional[Params]            # true float32 dL/dW_l, dL/db_l when asked for
+    log10_grad: jax.Array           # (L,): log10 RMS_n ||dL/dz_l[n]||
+    log10_weight_grad: jax.Array    # (L,): log10 ||dL/dW_l||_F
+    grads: Optional[Params]         # true float32 dL/dW_l, dL/db_l when asked for
+
+
+def empty_params(st: Static) -> Params:
+    return Params(jnp.zeros((st.bucket, st.width, st.width)), jnp.zeros((st.bucket, st.width)))
+
+
+def empty_saved(st: Static, gram: bool) -> Saved:
+    rows = (st.bucket, st.batch, st.width)
+    return Saved(jnp.zeros((st.bucket, st.batch, st.batch) if gram else rows), jnp.zeros(rows),
+                 jnp.zeros(rows) if st.norm else None)
+
+
+def empty_workspace(st: Static, gram: bool) -> Workspace:
+    return Workspace(empty_params(st), empty_saved(st, gram))
+
+
+def _put(buffer: Optional[jax.Array], l: jax.Array, row) -> Optional[jax.Array]:
+    """``buffer[l] = row``, in place inside a loop (None stays None)."""
+    return None if buffer is None else lax.dynamic_update_index_in_dim(buffer, row, l, 0)
+
+
+def _row(buffer: Optional[jax.Array], l: jax.Array) -> Optional[jax.Array]:
+    return None if buffer is None else lax.dynamic_index_in_dim(buffer, l, keepdims=False)
 
 
 # --- noise -------------------------------------------------------------------
@@ -112,24 +151,18 @@ def _orthogonal(key: jax.Array, n: int) -> jax.Array:
 
 
 def init_params(st: Static, key: jax.Array, depth: jax.Array, scale: jax.Array,
-                bias_std: jax.Array) -> Params:
-    """W_l = scale * N(0,1) (or scale * orthogonal), b_l ~ N(0, bias_std^2); zeros past depth."""
+                bias_std: jax.Array, into: Params) -> Params:
+    """W_l = scale * N(0,1) (or scale * orthogonal), b_l ~ N(0, bias_std^2), into ``into``."""
     kw, kb = jax.random.split(key)
 
-    def layer(l):
+    def layer(l, bufs):
         w_key, b_key = jax.random.fold_in(kw, l), jax.random.fold_in(kb, l)
         w = _orthogonal(w_key, st.width) if st.orthogonal else hash_normal(w_key, (st.width,) * 2)
-        return scale * w, bias_std * hash_normal(b_key, (st.width,))
+        return Params(_put(bufs.weights, l, scale * w),
+                      _put(bufs.biases, l, bias_std * hash_normal(b_key, (st.width,))))
 
-    def skip(l):
-        return jnp.zeros((st.width, st.width)), jnp.zeros((st.width,))
+    return lax.fori_loop(0, depth, layer, into)
 
-    _, (w, b) = lax.scan(lambda c, l: (c, lax.cond(l < depth, layer, skip, l)), None,
-                         jnp.arange(st.bucket))
-    return Params(w, b)
-
-
-# --- forward -----------------------------------------------------------------
 
 class Draw(NamedTuple):
     """One seed's network and data: what gradient_flow and training_trace share."""
@@ -145,14 +178,17 @@ def _unit(v: jax.Array) -> jax.Array:
 
 
 def draw(st: Static, seed: jax.Array, depth: jax.Array, scale: jax.Array,
-         bias_std: jax.Array) -> Draw:
+         bias_std: jax.Array, into: Optional[Params] = None) -> Draw:
     """Everything random, from one traced seed (so a new seed compiles nothing)."""
     k_params, k_x, k_r, k_v = jax.random.split(jax.random.key(seed), 4)
     x = jax.random.normal(k_x, (st.batch, st.width))
     target = jnp.sin(x @ _unit(jax.random.normal(k_v, (st.width,))))
-    return Draw(init_params(st, k_params, depth, scale, bias_std), x,
-                _unit(jax.random.normal(k_r, (st.width,))), target)
+    params = init_params(st, k_params, depth, scale, bias_std,
+                         empty_params(st) if into is None else into)
+    return Draw(params, x, _unit(jax.random.normal(k_r, (st.width,))), target)
 
+
+# --- forward -----------------------------------------------------------------
 
 def layernorm(z: jax.Array) -> jax.Array:
     r"""Per-example :math:`(z - \bar z)/\sqrt{\mathrm{var}\,z + \epsilon}`, no learnable affine."""
@@ -160,31 +196,25 @@ def layernorm(z: jax.Array) -> jax.Array:
     return centred * lax.rsqrt((centred * centred).mean(axis=-1, keepdims=True) + LN_EPS)
 
 
-def forward(st: Static, params: Params, x: jax.Array, depth: jax.Array,
-            act_params: dict) -> Forward:
-    """The forward scan; stores what the backward needs (h_l, phi'(a_l), z_l for LN)."""
+def forward(st: Static, params: Params, x: jax.Array, depth: jax.Array, act_params: dict,
+            into: Saved, gram: bool = False) -> Forward:
+    """The forward loop. Keeps in ``into`` what the backward needs: phi'(a_l), z_l for LN,
+    and h_l, or with ``gram`` only h_l h_l^T (enough for ||dL/dW_l||, see :func:`backward`)."""
     phi = get(st.activation).fn
-    zeros = jnp.zeros((st.batch, st.width))
 
-    def layer(h, w, b):
-        z = h @ w + b
+    def layer(l, carry):
+        h, saved, stats = carry
+        z = h @ _row(params.weights, l) + _row(params.biases, l)
         a = layernorm(z) if st.norm else z
         u, slope = jax.jvp(lambda t: phi(t, **act_params), (a,), (jnp.ones_like(a),))
-        stats = jnp.stack([u.mean(), u.std(), (jnp.abs(slope) < SATURATION_SLOPE).mean(),
-                           (slope == 0).mean()])
-        h_next = h + u if st.residual else u
-        return h_next, (h, slope, z if st.norm else None, stats)
+        row = jnp.stack([u.mean(), u.std(), (jnp.abs(slope) < SATURATION_SLOPE).mean(),
+                         (slope == 0).mean()])
+        saved = Saved(_put(saved.inputs, l, h @ h.T if gram else h),
+                      _put(saved.slopes, l, slope), _put(saved.pre, l, z))
+        return (h + u if st.residual else u), saved, _put(stats, l, row)
 
-    def skip(h, w, b):
-        return h, (zeros, zeros, zeros if st.norm else None, jnp.zeros(4))
-
-    def body(h, xs):
-        l, w, b = xs
-        return lax.cond(l < depth, layer, skip, h, w, b)
-
-    out, (inputs, slopes, pre, stats) = lax.scan(
-        body, x, (jnp.arange(st.bucket), params.weights, params.biases))
-    return Forward(out, inputs, slopes, pre, stats)
+    out, saved, stats = lax.fori_loop(0, depth, layer, (x, into, jnp.zeros((st.bucket, 4))))
+    return Forward(out, saved, stats)
 
 
 # --- backward, in log space --------------------------------------------------
@@ -197,43 +227,51 @@ def _finite_or_zero(m: jax.Array) -> jax.Array:
     return jnp.where(jnp.isfinite(m), m, 0.0)
 
 
-def backward(st: Static, params: Params, fwd: Forward, depth: jax.Array,
-             top_dir: jax.Array, top_log: jax.Array, want_grads: bool = False) -> Backward:
-    r"""The reversed scan. ``dL/dh_depth[n] = exp(top_log[n]) * top_dir[n]``, top_dir unit rows.
+def backward(st: Static, params: Params, saved: Saved, depth: jax.Array, top_dir: jax.Array,
+             top_log: jax.Array, gram: bool = False, want_grads: bool = False) -> Backward:
+    r"""The reversed loop. ``dL/dh_depth[n] = exp(top_log[n]) * top_dir[n]``, top_dir unit rows.
 
     Per layer: :math:`\log_{10}\sqrt{\tfrac1B\sum_n \|g_n\|^2 e^{2 s_n}}` by logsumexp, and
-    :math:`\|\partial L/\partial W_l\|_F = e^{m}\,\|h_l^\top (e^{s-m} \odot g)\|_F`, m = max_n s_n
-    (examples far below m are negligible, and exp cannot overflow).
+    :math:`\|\partial L/\partial W_l\|_F = e^{m}\,\|h_l^\top \tilde g\|_F`, with
+    :math:`\tilde g_n = e^{s_n-m} g_n`, m = max_n s_n (examples far below m are negligible,
+    and exp cannot overflow). With ``gram`` (saved h_l h_l^T) the same norm is
+    :math:`\|h^\top \tilde g\|_F^2 = \sum_{nm} (h h^\top)_{nm} (\tilde g \tilde g^\top)_{nm}`:
+    2 B^2 W flops instead of B W^2, the cheaper one when batch <= width.
+    ``want_grads`` also returns the float32 gradients themselves (needs gram=False).
     """
+    if want_grads and gram:
+        raise ValueError("the weight gradients need h_l: run forward with gram=False")
     log_batch = math.log(st.batch)
 
-    def layer(carry, w, h, slope, z):
-        c_hat, s = carry
+    def layer(i, carry):
+        (c_hat, s), out = carry
+        l = depth - 1 - i
+        h, slope = _row(saved.inputs, l), _row(saved.slopes, l)
         g = slope * c_hat
         if st.norm:
-            g = jax.vjp(layernorm, z)[1](g)[0]
+            g = jax.vjp(layernorm, _row(saved.pre, l))[1](g)[0]
         log_g = s + jnp.log(_row_norm(g))
         log10_grad = (jax.nn.logsumexp(2.0 * log_g) - log_batch) / (2.0 * _LN10)
         m = _finite_or_zero(jnp.max(s))
         g_scaled = g * jnp.exp(s - m)[:, None]
-        w_grad = h.T @ g_scaled
-        log10_wgrad = (m + jnp.log(_row_norm(w_grad.reshape(-1)))) / _LN10
-        c = g @ w.T
+        if gram:
+            square = jnp.maximum(jnp.sum(h * (g_scaled @ g_scaled.T)), 0.0)  # h is h h^T here
+        else:
+            w_grad = h.T @ g_scaled
+            square = jnp.sum(w_grad * w_grad)
+        log10_wgrad = (m + 0.5 * jnp.log(square)) / _LN10
+        c = g @ _row(params.weights, l).T
         if st.residual:
             c = c + c_hat
         c_norm = _row_norm(c)
         c_hat = c / jnp.where(c_norm > 0, c_norm, 1.0)[:, None]
-        grads = (jnp.exp(m) * w_grad, jnp.exp(m) * g_scaled.sum(0)) if want_grads else None
-        return (c_hat, s + jnp.log(c_norm)), (log10_grad, log10_wgrad, grads)
+        out = Backward(_put(out.log10_grad, l, log10_grad),
+                       _put(out.log10_weight_grad, l, log10_wgrad),
+                       None if out.grads is None else Params(
+                           _put(out.grads.weights, l, jnp.exp(m) * w_grad),
+                           _put(out.grads.biases, l, jnp.exp(m) * g_scaled.sum(0))))
+        return (c_hat, s + jnp.log(c_norm)), out
 
-    def skip(carry, w, h, slope, z):
-        grads = (jnp.zeros_like(w), jnp.zeros(st.width)) if want_grads else None
-        return carry, (jnp.zeros(()), jnp.zeros(()), grads)
-
-    def body(carry, xs):
-        l, w, h, slope, z = xs
-        return lax.cond(l < depth, layer, skip, carry, w, h, slope, z)
-
-    xs = (jnp.arange(st.bucket), params.weights, fwd.inputs, fwd.slopes, fwd.pre)
-    _, (log10_grad, log10_wgrad, grads) = lax.scan(body, (top_dir, top_log), xs, reverse=True)
-    return Backward(log10_grad, log10_wgrad, Params(*grads) if want_grads else None)
+    empty = Backward(jnp.zeros(st.bucket), jnp.zeros(st.bucket),
+                     empty_params(st) if want_grads else None)
+    return lax.fori_loop(0, depth, layer, ((top_dir, top_log), empty))[1]

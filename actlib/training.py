@@ -1,14 +1,15 @@
 r"""Gradient norms while training: full-batch gradient descent on a toy regression.
 
-The whole run is one compiled ``lax.scan`` over steps; each step is the
-forward scan and the log-space backward scan of :mod:`actlib.stack`, which
+The whole run is one compiled loop over steps; each step is the forward loop
+and the log-space backward loop of :mod:`actlib.stack`, which
 also returns the true float32 gradients used for the update:
 
     L = 0.5 * mean_n (r . h_depth[n] - y_n)^2,   y_n = sin(x_n . v)
     W_l -= lr dL/dW_l,   b_l -= lr dL/db_l,   r -= lr dL/dr
 
-Steps are padded to a power-of-two bucket (skipped by ``lax.cond``), so the
-number of steps and the learning rate, like depth, recompile nothing.
+Steps, like depth, are a traced trip count (``lax.fori_loop``) writing into a
+power-of-two bucket of rows, so the number of steps and the learning rate
+recompile nothing within a bucket.
 """
 
 from __future__ import annotations
@@ -57,26 +58,21 @@ def _program(st: stack.Static, step_bucket: int):
     def run(depth, seed, scale, bias_std, act_params, steps, lr):
         d = stack.draw(st, seed, depth, scale, bias_std)
 
-        def step(state):
-            params, readout = state
-            fwd = stack.forward(st, params, d.x, depth, act_params)
+        def step(i, state):
+            params, readout, saved, trace = state
+            fwd = stack.forward(st, params, d.x, depth, act_params, into=saved)
             err = fwd.out @ readout - d.target
-            bwd = stack.backward(st, params, fwd, depth, *_top_cotangent(err, readout),
+            bwd = stack.backward(st, params, fwd.saved, depth, *_top_cotangent(err, readout),
                                  want_grads=True)
-            new_params = jax.tree.map(lambda p, g: p - lr * g, params, bwd.grads)
-            new_readout = readout - lr * (fwd.out.T @ err) / st.batch
+            params = jax.tree.map(lambda p, g: p - lr * g, params, bwd.grads)
+            readout = readout - lr * (fwd.out.T @ err) / st.batch
             record = (bwd.log10_grad, bwd.log10_weight_grad, 0.5 * jnp.mean(err * err))
-            return (new_params, new_readout), record
+            trace = jax.tree.map(lambda buf, row: buf.at[i].set(row), trace, record)
+            return params, readout, fwd.saved, trace
 
-        def skip(state):
-            nothing = jnp.zeros(st.bucket)
-            return state, (nothing, nothing, jnp.zeros(()))
-
-        def body(state, i):
-            return lax.cond(i < steps, step, skip, state)
-
-        _, trace = lax.scan(body, (d.params, d.readout), jnp.arange(step_bucket))
-        return trace
+        trace = (jnp.zeros((step_bucket, st.bucket)),) * 2 + (jnp.zeros(step_bucket),)
+        state = (d.params, d.readout, stack.empty_saved(st, gram=False), trace)
+        return lax.fori_loop(0, steps, step, state)[3]
 
     return jax.jit(run)
 

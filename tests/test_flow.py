@@ -6,6 +6,7 @@ they share compiled programs; the whole file runs in well under a minute.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import jax
@@ -185,6 +186,16 @@ def test_depth_gain_and_sliders_compile_nothing_new():
                 assert np.all(np.isfinite(flow.gradient_flow(cfg).log10_grad))
                 flow.mean_field(cfg)
     assert sweep.count == 0
+
+
+def test_reused_workspace_leaks_nothing_between_calls():
+    shallow = flow.StackConfig(depth=130, width=48, batch=24, activation="tanh", gain=1.1)
+    first = flow.gradient_flow(shallow)
+    flow.gradient_flow(dataclasses.replace(shallow, depth=250, gain=2.0, seed=7))  # same bucket
+    again = flow.gradient_flow(shallow)
+    for name in ("log10_grad", "log10_weight_grad", "act_mean", "dead_fraction"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(again, name))
+    assert hash(shallow) == hash(dataclasses.replace(shallow)) and shallow.params == {}
 
 
 def test_buckets_are_powers_of_two_up_to_max_depth():
