@@ -129,32 +129,107 @@ def shaded_intervals(trace: Trace) -> list[tuple[float, float]]:
 
 # --- other elements --------------------------------------------------------------------------
 
-def metric_values(at) -> dict[str, float]:
-    return {m.label: float(m.value) for m in at.metric}
-
-
 def param_sliders(at) -> list:
     """The activation's parameter sliders (keys ``param.<activation>.<name>``), in page order."""
     return [s for s in at.slider if (s.key or "").startswith("param.")]
 
 
-def latex_bodies(at) -> list[str]:
-    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+# The explorer's formulas: one markdown element holding
+#   $$\n\begin{aligned} f(x) &= ... \\[4pt] f'(x) &= ... \end{aligned}\n$$
+_DISPLAY_MATH = re.compile(r"\$\$(.*?)\$\$", re.S)
+_ALIGNED = re.compile(r"^\s*\\begin\{aligned\}(.*)\\end\{aligned\}\s*$", re.S)
+_ROW_TOKEN = re.compile(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|\\\\(?:\[[^\]]*\])?")
+_ALIGNED_ROW = re.compile(r"^(f\(x\)|f'\(x\)) &= (.*)$", re.S)
+
+
+def display_math(at) -> list[tuple[str, str]]:
+    """(the markdown element's whole text, the body) of every ``$$ ... $$`` block on the page."""
+    return [(e.value, m.group(1).strip()) for e in at.markdown for m in _DISPLAY_MATH.finditer(e.value)]
+
+
+def _top_level_rows(body: str) -> list[str]:
+    """``body`` split at its row breaks (``\\``, ``\\[4pt]``) that are not inside a
+    nested environment such as ``cases``."""
+    rows, depth, start = [], 0, 0
+    for token in _ROW_TOKEN.finditer(body):
+        text = token.group(0)
+        if text.startswith("\\begin"):
+            depth += 1
+        elif text.startswith("\\end"):
+            depth -= 1
+        elif depth == 0:
+            rows.append(body[start:token.start()])
+            start = token.end()
+    assert depth == 0, f"unbalanced environments in {body!r}"
+    return [row.strip() for row in rows + [body[start:]]]
+
+
+def formula_element(at) -> str:
+    """The text of the one markdown element that holds the aligned formula block."""
+    found = [text for text, body in display_math(at) if _ALIGNED.match(body)]
+    assert len(found) == 1, f"expected one aligned formula block, found {len(found)}"
+    return found[0]
+
+
+def formula_rows(at) -> list[str]:
+    """The rows of the page's one ``aligned`` formula block, each ``"f(x) = ..."`` /
+    ``"f'(x) = ..."`` with the alignment mark ``&=`` checked and turned back into ``=``."""
+    [body] = [m.group(1) for _, b in display_math(at) if (m := _ALIGNED.match(b))]
+    rows = []
+    for row in _top_level_rows(body.strip()):
+        match = _ALIGNED_ROW.match(row)
+        assert match, f"formula row not aligned as 'f(x) &= ...': {row!r}"
+        rows.append(f"{match.group(1)} = {match.group(2).strip()}")
+    return rows
+
+
+def probe_readouts(at, lang: str = "en") -> dict[str, float]:
+    """The probe line ("**At x = ...:** f = ..., f′ = ..., f″ = ...", catalogue key
+    probe.line in ``lang``) parsed back: ``{"x": ..., "f": ..., "df": ..., "d2f": ...}``.
+    Exactly one such line must be on the page."""
+    from actlib.text import CATALOGUE
+
+    template = CATALOGUE["probe.line"][lang]
+    number = r"[-+]?(?:inf|nan|\d+(?:\.\d*)?(?:e[-+]?\d+)?)"
+    pattern = re.compile(re.sub(r"\\\{(\w+)\\\}", lambda m: rf"(?P<{m.group(1)}>{number})",
+                                re.escape(template)) + r"$")
+    found = [m for e in at.markdown for line in e.value.splitlines()
+             if (m := pattern.fullmatch(line.strip()))]
+    assert len(found) == 1, (f"expected one probe line matching {template!r}, found {len(found)}: "
+                             f"{[e.value for e in at.markdown]}")
+    return {key: float(value) for key, value in found[0].groupdict().items()}
 
 
 def markdown_table_rows(at) -> dict[str, str]:
-    """First column -> second column of every markdown table on the page
-    (header and rule rows skipped, escaped ``\\|`` restored)."""
-    rows = {}
+    """First column -> second column of every markdown table on the page, wherever it
+    starts in its element (header and rule rows skipped, escaped ``\\|`` restored)."""
+    return {cells[0]: cells[1] for table in markdown_tables(at) for cells in table[1:] if len(cells) >= 2}
+
+
+def markdown_tables(at) -> list[list[list[str]]]:
+    """Every markdown table on the page as a list of rows of cells, header first, the
+    rule row dropped and escaped ``\\|`` restored."""
+    tables = []
     for element in at.markdown:
         lines = [line.strip() for line in element.value.splitlines()]
-        if len(lines) < 2 or not lines[0].startswith("|") or not set(lines[1]) <= set("|-: "):
-            continue
-        for line in lines[2:]:
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
-            if len(cells) >= 2:
-                rows[cells[0]] = cells[1]
-    return rows
+        i = 0
+        while i + 1 < len(lines):
+            if lines[i].startswith("|") and lines[i + 1].startswith("|") and set(lines[i + 1]) <= set("|-: "):
+                end = i + 2
+                while end < len(lines) and lines[end].startswith("|"):
+                    end += 1
+                tables.append([_cells(line) for line in [lines[i]] + lines[i + 2:end]])
+                i = end
+            else:
+                i += 1
+    return tables
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
 
 def visible_texts(at) -> list[str]:

@@ -4,6 +4,11 @@ Each test starts a fresh app (the JAX compile cache lives in the process, so
 only the first start is slow) and checks after every run that the page raised
 nothing. Chart values are compared with ``apptest_helpers.expected``: the
 independent closed forms of tests/reference.py.
+
+The page's text read-outs are parsed back from markdown: the formulas from the one
+``$$\\begin{aligned} f(x) &= ... \\\\[4pt] f'(x) &= ... \\end{aligned}$$`` block, the
+probe values from the "At x = ...: f = ..., f′ = ..., f″ = ..." line beside it, the
+properties from the markdown table.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ import actlib
 from actlib.regions import SATURATION_THRESHOLD
 from actlib.text import CATALOGUE, t
 from apptest_helpers import (
-    chart_spec, chart_traces, expected, format_param, has_trace, latex_bodies, leaked_keys,
-    markdown_table_rows, metric_values, new_app, param_sliders, run, shaded_intervals, trace_named,
-    visible_texts,
+    chart_spec, chart_traces, expected, format_param, formula_element, formula_rows, has_trace,
+    leaked_keys, markdown_table_rows, markdown_tables, new_app, param_sliders, probe_readouts, run,
+    shaded_intervals, trace_named, visible_texts,
 )
 
 NAMES = actlib.names()
@@ -64,8 +69,33 @@ def assert_curves_match(at, name: str, **params):
 
 
 def formula(template: str, values: dict) -> str:
-    """A registry LaTeX template with each ``[param]`` slot showing its value."""
-    return re.sub(r"\[(\w+)\]", lambda m: format_param(values[m.group(1)]), template)
+    """A registry LaTeX template with each ``[param]`` slot showing its value; a factor
+    of exactly 1 (a slot followed by a product's thin space ``\\,``) is left out with
+    its thin space: ``[alpha]\\,(e^{x} - 1)`` at alpha = 1 reads ``(e^{x} - 1)``."""
+    def fill(m: re.Match) -> str:
+        value, product = values[m.group(1)], m.group(2) or ""
+        return "" if value == 1.0 and product else format_param(value) + product
+
+    return re.sub(r"\[(\w+)\](\\,)?", fill, template)
+
+
+def expected_formulas(act, values: dict) -> list[str]:
+    return ["f(x) = " + formula(act.latex, values), "f'(x) = " + formula(act.latex_derivative, values)]
+
+
+def assert_probe_matches(at, name: str, x0: float, lang: str = "en", **params):
+    """The probe line shows x0 and f, f′ (and a finite f″) there, as the closed forms say."""
+    readouts = probe_readouts(at, lang)
+    assert all(math.isfinite(v) for v in readouts.values()), readouts
+    assert readouts["x"] == pytest.approx(x0, rel=1e-5)
+    for key, order in (("f", 0), ("df", 1)):
+        want = float(expected(name, [np.float32(x0)], order, **params)[0])
+        assert readouts[key] == pytest.approx(want, rel=1e-5, abs=1e-6), (name, x0, key)
+    return readouts
+
+
+PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.monotonic", "prop.smooth",
+                 "prop.max_slope", "prop.slope_at_zero", "prop.minimum")
 
 
 # --- default page ----------------------------------------------------------------------------
@@ -78,6 +108,17 @@ def test_default_page_is_elu_with_alpha_one(at):
     assert len(at.get("plotly_chart")) == 1
     assert_curves_match(at, "elu", alpha=1.0)
     assert chart_spec(at)["layout"]["title"]["text"] == t("act.elu.title")
+    assert at.slider(key="explorer.x_range").value == (-5.0, 5.0)
+    assert at.toggle(key="explorer.show_second").value is False
+    assert at.multiselect(key="explorer.overlays").value == []
+    assert at.number_input(key="explorer.probe_x").value == 0.0
+    # formulas, kink note and probe line are one markdown element; no st.latex, no st.metric
+    assert len(at.latex) == 0 and len(at.metric) == 0
+    element = formula_element(at)
+    assert element.startswith(f"**{t('explorer.formulas')}**")
+    assert t("explorer.kink", note=actlib.get("elu").kink_note) in element
+    assert element.rstrip().endswith(t("probe.line", x="0", f="0", df="1", d2f="1"))
+    assert_probe_matches(at, "elu", 0.0, alpha=1.0)
 
 
 # --- every activation ------------------------------------------------------------------------
@@ -95,9 +136,15 @@ def test_every_activation_renders_its_sliders_and_curves(at, name):
     assert_curves_match(at, name)
     # the reset button is there exactly when there is something to reset
     assert [b.label for b in at.button] == ([t("explorer.reset")] if act.params else [])
-    f_latex, df_latex = latex_bodies(at)[:2]
-    assert f_latex == "f(x) = " + formula(act.latex, act.defaults())
-    assert df_latex == "f'(x) = " + formula(act.latex_derivative, act.defaults())
+    assert formula_rows(at) == expected_formulas(act, act.defaults())
+    kink = t("explorer.kink", note=act.kink_note)
+    assert (kink in formula_element(at)) == bool(act.kink_note)
+    assert_probe_matches(at, name, 0.0)
+    # the properties table: header and every row, labels intact (their | escaped)
+    [table] = markdown_tables(at)
+    assert table[0] == [t("prop.name"), t("prop.value")]
+    assert [row[0] for row in table[1:]] == [t(key) for key in PROPERTY_KEYS]
+    assert all(len(row) == 2 and row[1] for row in table), table
 
 
 @pytest.mark.parametrize(("name", "param", "end"), PARAM_ENDS)
@@ -114,9 +161,8 @@ def test_every_slider_at_both_ends(at, name, param, end):
         assert np.isfinite(trace.y).all(), f"{name} {param}={value}: non-finite {label}"
     assert_curves_match(at, name, **{param: value})
     values = act.defaults() | {param: value}
-    assert latex_bodies(at)[0] == "f(x) = " + formula(act.latex, values)
-    readouts = metric_values(at)
-    assert all(math.isfinite(v) for v in readouts.values()), readouts
+    assert formula_rows(at) == expected_formulas(act, values)
+    assert_probe_matches(at, name, 0.0, **{param: value})
 
 
 # --- controls --------------------------------------------------------------------------------
@@ -183,10 +229,11 @@ def test_probe_reads_out_f_and_derivatives(at):
     select(at, "sigmoid")
     at.number_input(key="explorer.probe_x").set_value(0.0)
     run(at)
-    readouts = metric_values(at)
-    assert readouts[t("probe.f")] == pytest.approx(0.5)
-    assert readouts[t("probe.df")] == pytest.approx(0.25)
-    assert readouts[t("probe.d2f")] == pytest.approx(0.0, abs=1e-7)
+    readouts = probe_readouts(at)
+    assert readouts["x"] == 0.0
+    assert readouts["f"] == pytest.approx(0.5)
+    assert readouts["df"] == pytest.approx(0.25)
+    assert readouts["d2f"] == pytest.approx(0.0, abs=1e-7)
     probe = trace_named(chart_traces(at), t("chart.probe"))
     np.testing.assert_allclose(probe.x, [0.0, 0.0])
     np.testing.assert_allclose(probe.y, [0.5, 0.25], rtol=1e-6)
@@ -196,10 +243,11 @@ def test_probe_follows_parameters_and_position(at):
     set_param(at, "elu", "alpha", 2.0)
     at.number_input(key="explorer.probe_x").set_value(-1.5)
     run(at)
-    readouts = metric_values(at)
-    for label, order in (("probe.f", 0), ("probe.df", 1), ("probe.d2f", 2)):
-        assert readouts[t(label)] == pytest.approx(float(expected("elu", [-1.5], order, alpha=2.0)[0]),
-                                                   rel=1e-5), label
+    readouts = probe_readouts(at)
+    assert readouts["x"] == -1.5
+    for key, order in (("f", 0), ("df", 1), ("d2f", 2)):
+        assert readouts[key] == pytest.approx(float(expected("elu", [-1.5], order, alpha=2.0)[0]),
+                                              rel=1e-5), key
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -208,33 +256,67 @@ def test_extreme_probes_stay_finite(at, name):
     for x0 in (-1e4, 1e4):
         at.number_input(key="explorer.probe_x").set_value(x0)
         run(at)
-        readouts = metric_values(at)
+        readouts = probe_readouts(at)
         assert all(math.isfinite(v) for v in readouts.values()), (x0, readouts)
-        for label, order in (("probe.f", 0), ("probe.df", 1)):
-            assert readouts[t(label)] == pytest.approx(float(expected(name, [x0], order)[0]),
-                                                       rel=1e-5, abs=1e-6), (x0, label)
+        assert readouts["x"] == x0
+        for key, order in (("f", 0), ("df", 1)):
+            assert readouts[key] == pytest.approx(float(expected(name, [x0], order)[0]),
+                                                  rel=1e-5, abs=1e-6), (x0, key)
         probe = trace_named(chart_traces(at), t("chart.probe"))
         assert np.isfinite(probe.y).all() and (probe.x == x0).all()
 
 
 def test_formula_shows_the_current_parameter_value(at):
-    f_latex, df_latex = latex_bodies(at)[:2]
-    assert r"1\,(e^{x} - 1)" in f_latex
+    # alpha = 1: the factor is left out, thin space and all
+    assert formula_rows(at) == [r"f(x) = \begin{cases} x & x > 0 \\ (e^{x} - 1) & x \le 0 \end{cases}",
+                                r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x} & x \le 0 \end{cases}"]
     set_param(at, "elu", "alpha", 0.5)
-    f_latex, df_latex = latex_bodies(at)[:2]
+    f_latex, df_latex = formula_rows(at)
     assert r"0.5\,(e^{x} - 1)" in f_latex and r"0.5\,e^{x}" in df_latex
     assert r"\alpha" not in f_latex + df_latex
+    set_param(at, "elu", "alpha", 1.0)  # and back
+    assert formula_rows(at) == expected_formulas(actlib.get("elu"), {"alpha": 1.0})
+    assert r"1\," not in "".join(formula_rows(at))
+
+
+def test_formula_keeps_a_one_that_is_not_a_factor(at):
+    # CELU at alpha = 1: the factor goes, the divisor x/1 stays
+    select(at, "celu")
+    assert formula_rows(at) == [
+        r"f(x) = \begin{cases} x & x > 0 \\ (e^{x/1} - 1) & x \le 0 \end{cases}",
+        r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/1} & x \le 0 \end{cases}"]
+    set_param(at, "celu", "alpha", 2.0)
+    assert formula_rows(at)[0] == r"f(x) = \begin{cases} x & x > 0 \\ 2\,(e^{x/2} - 1) & x \le 0 \end{cases}"
 
 
 def test_formula_puts_negative_values_in_parentheses(at):
     select(at, "maxout")
     set_param(at, "maxout", "w2", -1.5)
-    assert r"\max(1\,x + 0,\; (-1.5)\,x + 0)" in latex_bodies(at)[0]
+    f_latex, df_latex = formula_rows(at)
+    assert f_latex == r"f(x) = \max(x + 0,\; (-1.5)\,x + 0)"  # w1 = 1: no "1\,x"
+    assert df_latex == (r"f'(x) = \begin{cases} 1 & x + 0 > (-1.5)\,x + 0 \\ (-1.5) & \text{otherwise}"
+                        r" \end{cases}")
 
 
 # --- properties ------------------------------------------------------------------------------
 
 NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.mark.parametrize(("name", "shown"), [("relu", "[0, ∞)"), ("sigmoid", "(0, 1)"),
+                                            ("tanh", "(-1, 1)"), ("identity", "(-∞, ∞)")])
+def test_properties_show_the_output_range(at, name, shown):
+    select(at, name)
+    assert markdown_table_rows(at)[t("prop.range")].replace("−", "-") == shown
+
+
+def test_properties_follow_the_parameters(at):
+    # ELU at alpha = 2: the lower bound -alpha is not attained; f′(0) = alpha (the kink
+    # takes the x <= 0 branch), and the table follows the slider
+    set_param(at, "elu", "alpha", 2.0)
+    rows = markdown_table_rows(at)
+    assert rows[t("prop.range")].replace("−", "-") == "(-2, ∞)"
+    assert rows[t("prop.slope_at_zero")] == "2"
 
 
 def test_properties_show_silus_minimum(at):
@@ -333,7 +415,13 @@ def test_japanese_switches_the_page_and_keeps_the_state(at):
     assert at.selectbox(key="explorer.activation").label == t("explorer.activation", "ja")
     assert at.slider(key="explorer.x_range").label == t("explorer.x_range", "ja")
     assert at.toggle(key="explorer.show_second").label == t("explorer.show_second", "ja")
-    assert [m.label for m in at.metric] == [t(k, "ja") for k in ("probe.f", "probe.df", "probe.d2f")]
+    readouts = probe_readouts(at, "ja")  # the Japanese probe line, with the same numbers
+    assert readouts["x"] == 0.0 and readouts["f"] == pytest.approx(0.5) and readouts["df"] == pytest.approx(0.25)
+    element = formula_element(at)
+    assert element.startswith(f"**{t('explorer.formulas', 'ja')}**")
+    [table] = markdown_tables(at)
+    assert table[0] == [t("prop.name", "ja"), t("prop.value", "ja")]
+    assert [row[0] for row in table[1:]] == [t(key, "ja") for key in PROPERTY_KEYS]
     # the language changes the words, not the state
     assert at.selectbox(key="explorer.activation").value == "sigmoid"
     assert at.slider(key="explorer.x_range").value == (-2.0, 3.0)

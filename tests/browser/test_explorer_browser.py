@@ -1,5 +1,7 @@
 """The explorer page in a real browser: the chart Plotly drew, read back from the DOM,
-follows the "alpha" slider and the activation picker; the KaTeX formulas follow too.
+follows the "alpha" slider and the activation picker; the KaTeX formulas and the probe
+line follow too. The formulas are one ``aligned`` KaTeX block inside one markdown element,
+together with the kink note and the probe line ("At x = ...: f = ..., f′ = ..., f″ = ...").
 
 Every wait is on the page's state (chart data, formula text), never a sleep.
 """
@@ -56,8 +58,46 @@ CHART_SHOWS = "(arg) => { const chart = (" + READ_CHART + r""")();
   return Math.abs(t.y[best] - arg.want) <= arg.tol;
 }"""
 
-FORMULAS = """() => [...document.querySelectorAll('.katex-mathml annotation')]
-                  .map(a => a.textContent)"""
+# Every markdown element that shows KaTeX display math: its TeX sources, the rows of
+# its ``aligned`` block ("f(x) = ...", "f'(x) = ...": split at top-level ``\\`` / ``\\[4pt]``,
+# not inside a nested ``cases``; the alignment mark ``&=`` checked and read as ``=``;
+# whitespace runs collapsed), and its rendered text.
+FORMULA_ELEMENTS = r"""() => {
+  const rowsOf = (tex) => {
+    const m = tex.trim().match(/^\\begin\{aligned\}([\s\S]*)\\end\{aligned\}$/);
+    if (!m) return null;
+    const body = m[1], rows = [], token = /\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}|\\\\(\[[^\]]*\])?/g;
+    let depth = 0, start = 0, t;
+    while ((t = token.exec(body)) !== null) {
+      if (t[0].startsWith('\\begin')) depth++;
+      else if (t[0].startsWith('\\end')) depth--;
+      else if (depth === 0) { rows.push(body.slice(start, t.index)); start = token.lastIndex; }
+    }
+    rows.push(body.slice(start));
+    return rows.map(r => {
+      const row = r.trim().replace(/\s+/g, ' ');
+      const a = row.match(/^(f\(x\)|f'\(x\)) &= (.*)$/);
+      return a ? a[1] + ' = ' + a[2] : '!unaligned: ' + row;
+    });
+  };
+  return [...document.querySelectorAll('[data-testid="stMarkdown"]')]
+    .filter(md => md.querySelector('.katex-display'))
+    .map(md => {
+      const tex = [...md.querySelectorAll('.katex-mathml annotation')].map(a => a.textContent);
+      const aligned = tex.map(rowsOf).filter(r => r !== null);
+      return {tex, rows: aligned.length === 1 ? aligned[0] : null, text: md.innerText};
+    });
+}"""
+
+# Resolves once exactly one markdown element shows an aligned block whose rows are
+# ``arg`` (whitespace runs collapsed).
+FORMULAS_ARE = "(want) => { const els = (" + FORMULA_ELEMENTS + r""")()
+                              .filter(e => e.rows !== null);
+  return els.length === 1 && els[0].rows.length === want.length
+         && els[0].rows.every((r, i) => r === want[i].trim().replace(/\s+/g, ' '));
+}"""
+
+PROBE_LINE = re.compile(r"At x = (?P<x>\S+): f = (?P<f>\S+), f′ = (?P<df>\S+), f″ = (?P<d2f>\S+)$")
 
 
 def read_chart(page: Page) -> dict:
@@ -106,16 +146,36 @@ def wait_chart_shows(page: Page, name: str, x0: float, want: float, timeout: flo
             f"traces now: {[t['name'] for t in chart['traces']] if chart else 'no chart'}") from error
 
 
-def wait_formulas(page: Page, *needles: str, timeout: float = RERUN_MS) -> list[str]:
-    """Wait until the KaTeX sources on the page contain every needle; return them all."""
+def formula_element(page: Page) -> dict:
+    """The one markdown element with the aligned formula block: ``tex`` (its KaTeX
+    sources), ``rows`` (["f(x) = ...", "f'(x) = ..."]) and ``text`` (as rendered)."""
+    elements = [e for e in page.evaluate(FORMULA_ELEMENTS) if e["rows"] is not None]
+    assert len(elements) == 1, f"expected one aligned formula block, found {elements}"
+    return elements[0]
+
+
+def wait_formulas(page: Page, *rows: str, timeout: float = RERUN_MS) -> dict:
+    """Wait until the page's aligned formula block shows exactly ``rows``; return its element."""
     try:
-        page.wait_for_function(f"""(needles) => {{ const f = ({FORMULAS})();
-            return needles.every(n => f.some(s => s.includes(n))); }}""",
-                               arg=list(needles), timeout=timeout)
+        page.wait_for_function(FORMULAS_ARE, arg=list(rows), timeout=timeout)
     except Exception as error:
-        raise AssertionError(f"formulas never showed {needles}; now: {page.evaluate(FORMULAS)}") \
+        raise AssertionError(f"formulas never showed {rows}; now: {page.evaluate(FORMULA_ELEMENTS)}") \
             from error
-    return page.evaluate(FORMULAS)
+    return formula_element(page)
+
+
+def probe_readout(element: dict) -> dict[str, float]:
+    """The probe line of the formula element, parsed: {"x", "f", "df", "d2f"}."""
+    found = [m for line in element["text"].splitlines() if (m := PROBE_LINE.fullmatch(line.strip()))]
+    assert len(found) == 1, f"expected one probe line in {element['text']!r}"
+    return {key: float(value) for key, value in found[0].groupdict().items()}
+
+
+def elu_rows(shown: str) -> tuple[str, str]:
+    """ELU's formula rows with alpha shown as ``shown`` ("" for a factor of 1, left out)."""
+    factor = f"{shown}\\," if shown else ""
+    return (rf"f(x) = \begin{{cases}} x & x > 0 \\ {factor}(e^{{x}} - 1) & x \le 0 \end{{cases}}",
+            rf"f'(x) = \begin{{cases}} 1 & x > 0 \\ {factor}e^{{x}} & x \le 0 \end{{cases}}")
 
 
 def open_explorer(page: Page, url: str) -> list[str]:
@@ -154,11 +214,18 @@ def test_alpha_slider_redraws_chart_and_formula(page: Page, app_url: str):
     assert_curves(chart, lambda x: elu(x, 1.0), lambda x: elu_prime(x, 1.0))
     before = trace(chart, DF)[1]
 
+    # alpha = 1: the factor 1 is left out of the formulas
+    element = wait_formulas(page, *elu_rows(""))
+    assert element["text"].startswith("Formulas with the current parameters"), element["text"]
+    assert "At the kink: f'(0) = alpha" in element["text"]
+    assert probe_readout(element) == {"x": 0.0, "f": 0.0, "df": 1.0, "d2f": 1.0}
+
     slider = alpha_slider(page)
     slider.focus()
-    # One key press, one rerun. "End" jumps to the slider's max (3.0).
-    for key, alpha, shown in (("ArrowRight", 1.05, "1.05"), ("End", 3.0, "3"),
-                              ("ArrowLeft", 2.95, "2.95")):
+    # One key press, one rerun. "End" jumps to the slider's max (3.0). Back at 1.0 (the
+    # browser's 1.05 - 0.05) the factor must be left out again.
+    for key, alpha, shown in (("ArrowRight", 1.05, "1.05"), ("ArrowLeft", 1.0, ""),
+                              ("End", 3.0, "3"), ("ArrowLeft", 2.95, "2.95")):
         slider.press(key)
         wait_chart_shows(page, DF, -2.0, float(elu_prime(-2.0, alpha)))
         wait_chart_shows(page, F, -2.0, float(elu(-2.0, alpha)))
@@ -166,11 +233,12 @@ def test_alpha_slider_redraws_chart_and_formula(page: Page, app_url: str):
         assert_curves(chart, lambda x: elu(x, alpha), lambda x: elu_prime(x, alpha))
         expect(slider).to_have_attribute("aria-valuetext", f"{alpha:.2f}")
 
-        function_tex = rf"{shown}\,(e^{{x}} - 1)"
-        derivative_tex = rf"{shown}\,e^{{x}}"
-        formulas = wait_formulas(page, function_tex, derivative_tex)
-        assert any(s.startswith("f(x) =") and function_tex in s for s in formulas), formulas
-        assert any(s.startswith("f'(x) =") and derivative_tex in s for s in formulas), formulas
+        element = wait_formulas(page, *elu_rows(shown))
+        # the probe line (x = 0: ELU(0) = 0, f′(0) = f″(0) = alpha) is redrawn with them
+        readout = probe_readout(element)
+        assert readout["x"] == 0.0 and readout["f"] == 0.0, readout
+        assert readout["df"] == pytest.approx(alpha, rel=1e-6), readout
+        assert readout["d2f"] == pytest.approx(alpha, rel=1e-6), readout
 
     assert not np.allclose(trace(read_chart(page), DF)[1], before)
     assert errors == [], f"JavaScript errors on the page: {errors}"
@@ -196,6 +264,10 @@ def test_picking_sigmoid_redraws_and_drops_alpha(page: Page, app_url: str):
     expect(alpha_sliders(page)).to_have_count(0)
     expect(page.get_by_text("This function has no parameters.")).to_be_visible()
     expect(picker).to_have_value(re.compile(r"Sigmoid$"))
-    formulas = wait_formulas(page, r"\frac{1}{1 + e^{-x}}")
-    assert not any(r"\alpha" in s or "e^{x} - 1" in s for s in formulas), formulas
+    element = wait_formulas(page, r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}",
+                            r"f'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)")
+    assert "At the kink" not in element["text"]  # sigmoid has none
+    readout = probe_readout(element)
+    assert readout["x"] == 0.0 and readout["f"] == pytest.approx(0.5) and readout["df"] == pytest.approx(0.25)
+    assert readout["d2f"] == pytest.approx(0.0, abs=1e-6)
     assert errors == [], f"JavaScript errors on the page: {errors}"
