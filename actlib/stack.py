@@ -131,9 +131,11 @@ def _fmix32(x: jax.Array) -> jax.Array:
 def hash_normal(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
     r"""iid N(0, 1) float32 from a keyed counter hash: ``fmix(fmix(i + k0) ^ k1)``.
 
-    Why not ``jax.random.normal``: threefry on CPU costs 3-4x a whole forward
-    pass for width x width weights. Init weights need independence and the
-    Gaussian law, not cryptographic strength; the two keys come from threefry.
+    Why not ``jax.random.normal``: threefry is slow on CPU (200 layers of 256 x 256:
+    115 ms, against 54 ms here and 30 ms for the forward matmuls). Init weights need
+    independence and the Gaussian law, not cryptographic strength; the keys come
+    from threefry, and the second round keeps layers' streams unrelated even
+    where their counter windows overlap.
     The top 23 bits give u in (-1, 1), never +-1, and :math:`z = \sqrt2\,\mathrm{erf}^{-1}(u)`.
     """
     k = jax.random.bits(key, (2,), jnp.uint32)

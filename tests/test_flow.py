@@ -198,6 +198,17 @@ def test_reused_workspace_leaks_nothing_between_calls():
     assert hash(shallow) == hash(dataclasses.replace(shallow)) and shallow.params == {}
 
 
+def test_hash_normal_is_standard_normal_and_layers_independent():
+    scipy_stats = pytest.importorskip("scipy.stats")
+    key = jax.random.key(3)
+    a, b = (np.asarray(stack.hash_normal(jax.random.fold_in(key, i), (512, 512))).ravel()
+            for i in (0, 1))
+    assert abs(a.mean()) < 0.01 and abs(a.std() - 1) < 0.01
+    assert abs(scipy_stats.kurtosis(a)) < 0.05 and np.all(np.isfinite(a))
+    assert scipy_stats.kstest(a, "norm").pvalue > 1e-3
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.01
+
+
 def test_buckets_are_powers_of_two_up_to_max_depth():
     assert [stack.bucket(d) for d in (1, 16, 17, 100, 200, 513, 1000)] == \
         [16, 16, 32, 128, 256, 1024, 1024]
