@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from actlib import urlstate
 from actlib.text import LANGUAGES, t
+from ui import presenter_style, url_sync
 
 st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
 
@@ -12,16 +14,23 @@ PAGE_CONTROL_PREFIXES = ("explorer.", "param.", "flow.")
 for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PAGE_CONTROL_PREFIXES)]:
     st.session_state[key] = st.session_state[key]
 
-lang = st.session_state.get("lang", LANGUAGES[0])
-with st.sidebar:
-    st.selectbox(t("app.language", lang), LANGUAGES, key="lang",
-                 format_func=lambda code: t(f"lang.{code}", code))
-    lang = st.session_state["lang"]
-    st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
-
+linked_lang = st.query_params.get("lang")
+lang = st.session_state.get("lang", linked_lang if linked_lang in LANGUAGES else LANGUAGES[0])
 navigation = st.navigation([
     st.Page("pages/activations.py", title=t("nav.explorer", lang), icon="📈", default=True),
     st.Page("pages/gradient_flow.py", title=t("nav.gradient_flow", lang), icon="🌊",
             url_path="gradient_flow"),
 ])
+page = "flow" if navigation.url_path == "gradient_flow" else "explorer"
+# A shared link sets every control before any widget exists (widgets can't be set after).
+url_sync.restore(lambda query: urlstate.page_fields(page, query.get("act")))
+
+with st.sidebar:
+    st.selectbox(t("app.language", lang), LANGUAGES, key="lang",
+                 format_func=lambda code: t(f"lang.{code}", code))
+    lang = st.session_state["lang"]
+    st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
+if st.session_state.get("presenter"):
+    presenter_style.apply()
+
 navigation.run()

@@ -4,8 +4,9 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import figures, formulas, readouts, regions
+from actlib import figures, formulas, readouts, regions, urlstate
 from actlib.text import has, t
+from ui import url_sync
 
 GRID_POINTS = 801  # fixed: every redraw reuses one compiled function per activation
 
@@ -36,11 +37,14 @@ for key, default in {"explorer.activation": "elu", "explorer.x_range": (-5.0, 5.
     st.session_state.setdefault(key, default)
 st.title(t("explorer.title", lang))
 st.caption(t("explorer.intro", lang))
-picker, _ = st.columns([1, 2.6], gap="large")
+url_sync.show_notices(lang)
+picker, _, share = st.columns([1, 2.0, 0.6], gap="large")
 name = picker.selectbox(
     t("explorer.activation", lang), names, key="explorer.activation",
     format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")
 act = actlib.get(name)
+with share:
+    url_sync.share_link(lang)
 
 
 @st.fragment
@@ -48,7 +52,8 @@ def explorer() -> None:
     """Everything a slider changes. A fragment: moving a slider reruns and redraws
     only this part, not the title, picker, sidebar and explanation card."""
     controls, view = st.columns([1, 2.6], gap="large")
-    with controls:
+    # presenter mode: the controls fold away, leaving the chart to the room
+    with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
         params = {}
         for p in act.params:
             key = f"param.{name}.{p.name}"
@@ -99,6 +104,7 @@ def explorer() -> None:
             f"**{t('explorer.properties', lang)}**\n\n" + readouts.markdown_table(
                 (t("prop.name", lang), t("prop.value", lang)),
                 readouts.property_rows(properties_of(name, tuple(params.items())), lang)))
+    url_sync.write(urlstate.page_fields("explorer", name))
 
 
 explorer()

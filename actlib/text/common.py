@@ -15,4 +15,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "group.smooth": {"en": "Smooth", "ja": "滑らか"},
     "group.hard": {"en": "Hard (mobile)", "ja": "ハード近似(モバイル向け)"},
     "group.output": {"en": "Output layer", "ja": "出力層"},
+    "url.notice": {
+        "en": "This link's “{param}” was {raw}: {reason}. Using {default} instead.",
+        "ja": "リンクの「{param}」の値 {raw} は使えません({reason})。代わりに {default} を使います。"},
+    "url.unknown": {
+        "en": "This link has a parameter this page does not know, “{param}”; it was ignored.",
+        "ja": "リンクにこのページでは使わないパラメータ「{param}」があったため、無視しました。"},
+    "url.reason.not_number": {"en": "not a number", "ja": "数値ではありません"},
+    "url.reason.not_integer": {"en": "not a whole number", "ja": "整数ではありません"},
+    "url.reason.not_bool": {"en": "expected 1 or 0", "ja": "1 か 0 を指定してください"},
+    "url.reason.out_of_range": {"en": "outside {allowed}", "ja": "{allowed} の範囲外です"},
+    "url.reason.unknown_choice": {"en": "not one of {allowed}", "ja": "{allowed} のいずれでもありません"},
+    "url.reason.too_long": {"en": "too long", "ja": "長すぎます"},
+    "url.more": {"en": "…and {count} more problems in this link.", "ja": "…ほか {count} 件の問題がありました。"},
+    "share.button": {"en": "Link to this view", "ja": "この表示へのリンク"},
+    "share.help": {"en": "Copy this link (the icon at its right) to reopen exactly this view.",
+                   "ja": "このリンクをコピー(右のアイコン)すると、いまの表示をそのまま開けます。"},
 }

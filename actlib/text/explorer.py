@@ -8,6 +8,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "活性化関数を選び、パラメータを動かして、関数 f と導関数 f′(JAX の自動微分で計算)が"
               "一緒に変わる様子を見てみましょう。"},
     "explorer.activation": {"en": "Activation function", "ja": "活性化関数"},
+    "explorer.controls": {"en": "Controls", "ja": "操作パネル"},
     "explorer.parameters": {"en": "Parameters", "ja": "パラメータ"},
     "explorer.no_parameters": {"en": "This function has no parameters.",
                                "ja": "この関数にはパラメータがありません。"},
