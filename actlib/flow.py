@@ -49,7 +49,8 @@ NORMS: tuple[Optional[str], ...] = (None, "layernorm")
 MAX_DEPTH, MAX_WIDTH, MAX_BATCH = 1000, 1024, 512
 
 __all__ = ["INITS", "NORMS", "MAX_DEPTH", "MAX_WIDTH", "MAX_BATCH", "StackConfig", "FlowResult",
-           "TrainingTrace", "gradient_flow", "mean_field", "training_trace", "network"]
+           "TrainingTrace", "gradient_flow", "mean_field", "training_trace", "network",
+           "preactivation_histograms", "affordable_depth"]
 
 
 def _float32(fn):
@@ -210,6 +211,46 @@ def gradient_flow(cfg: StackConfig) -> FlowResult:
     _give_back(st, ws)
     cut = lambda v: np.asarray(v[: cfg.depth], dtype=np.float64)  # numpy: no per-depth slice op
     return FlowResult(cut(grad), cut(wgrad), *(cut(stats[:, i]) for i in range(4)))
+
+
+@functools.lru_cache(maxsize=16)
+def _histogram_program(st: stack.Static):
+    def run(edges, depth, seed, scale, bias_std, act_params):
+        d = stack.draw(st, seed, depth, scale, bias_std)
+        keep_nothing = stack.Saved(None, None, None)
+        return stack.forward(st, d.params, d.x, depth, act_params, keep_nothing, edges=edges).stats[:, 4:]
+
+    return jax.jit(run)
+
+
+@_float32
+def preactivation_histograms(cfg: StackConfig, edges) -> np.ndarray:
+    """(depth, len(edges) - 1): for each hidden layer, the share of its activation inputs
+    a_l (over batch and units) in each bin; values beyond the edges count in the end bins.
+    Same network and seed as :func:`gradient_flow`."""
+    edges = np.asarray(edges, dtype=np.float32)
+    if edges.ndim != 1 or edges.size < 2 or not np.all(np.diff(edges) > 0):
+        raise ValueError("edges must be an increasing 1-d array of at least 2 values")
+    shares = _histogram_program(_static(cfg))(edges, *_traced(cfg))
+    return np.asarray(jax.device_get(shares)[: cfg.depth], dtype=np.float64)
+
+
+# What one request may cost on a small shared server: about 1.5 GB of buffers and
+# ~2e11 multiply-adds (a few seconds on 2 cores). The page offers depth, width and
+# batch up to 1000, 1024 and 512, but not all three at once.
+MEMORY_BUDGET_BYTES = 1.5e9
+WORK_BUDGET = 2e11
+
+
+def affordable_depth(width: int, batch: int, steps: int = 1) -> int:
+    """The deepest stack (<= MAX_DEPTH) whose gradient flow (or ``steps`` of training)
+    fits the memory and work budgets at this width and batch."""
+    floats_per_layer = width * width + 3 * batch * width
+    by_memory = MEMORY_BUDGET_BYTES / (4 * floats_per_layer)
+    by_work = WORK_BUDGET / (6 * batch * width * width * max(1, steps))
+    # buckets: the buffers are sized by the next power of two above the depth
+    fits = [b for b in stack.BUCKETS if b <= by_memory]
+    return int(max(1, min(MAX_DEPTH, by_work, fits[-1] if fits else 1)))
 
 
 _draw = jax.jit(stack.draw, static_argnums=0)

@@ -111,20 +111,22 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
     return {"data": data, "layout": layout, "frames": frames}
 
 
-def preactivation_histogram(z, z_grid, slope, *, labels: dict[str, str], presenter: bool = False,
-                            bins: int = 60) -> dict:
-    """Density of one layer's pre-activations z, drawn over f'(z) on a second axis,
-    so units sitting where f' is small are visible. ``labels``: "histogram", "derivative", "z"."""
-    z = np.asarray(z, dtype=float).ravel()
-    z = z[np.isfinite(z)]
-    lo, hi = float(z_grid[0]), float(z_grid[-1])
-    density, edges = np.histogram(np.clip(z, lo, hi), bins=bins, range=(lo, hi), density=True)
+def preactivation_histogram(shares, edges, z_grid, slope, *, labels: dict[str, str],
+                            presenter: bool = False) -> dict:
+    """One layer's pre-activations as a density over bins (``shares`` per bin between
+    ``edges``, from :func:`actlib.flow.preactivation_histograms`), drawn over f'(z) on a
+    second axis, so units sitting where f' is small are visible.
+    ``labels``: "histogram", "derivative", "z"."""
+    edges = np.asarray(edges, dtype=float)
+    widths = np.diff(edges)
+    density = np.asarray(shares, dtype=float) / widths
     centres = 0.5 * (edges[1:] + edges[:-1])
+    lo, hi = float(edges[0]), float(edges[-1])
     width = 4 if presenter else 2.5
     return {
         "data": [
             {"type": "bar", "x": _rounded(centres), "y": _rounded(density), "name": labels["histogram"],
-             "marker": {"color": "rgba(0, 114, 178, 0.55)", "line": {"width": 0}}, "width": float(edges[1] - edges[0])},
+             "marker": {"color": "rgba(0, 114, 178, 0.55)", "line": {"width": 0}}, "width": _rounded(widths)},
             {"type": "scatter", "mode": "lines", "x": _rounded(z_grid), "y": _rounded(slope),
              "name": labels["derivative"], "yaxis": "y2",
              "line": {"color": PALETTE[1], "width": width, "dash": "dash"}},

@@ -86,6 +86,7 @@ class Forward(NamedTuple):
     out: jax.Array      # (batch, width): h_depth
     saved: Saved
     stats: jax.Array    # (L, 4): mean and std of phi(a_l), saturated and dead fractions
+                        #   (then per-bin shares of a_l when forward was given edges)
 
 
 class Backward(NamedTuple):
@@ -199,9 +200,11 @@ def layernorm(z: jax.Array) -> jax.Array:
 
 
 def forward(st: Static, params: Params, x: jax.Array, depth: jax.Array, act_params: dict,
-            into: Saved, gram: bool = False) -> Forward:
+            into: Saved, gram: bool = False, edges: Optional[jax.Array] = None) -> Forward:
     """The forward loop. Keeps in ``into`` what the backward needs: phi'(a_l), z_l for LN,
-    and h_l, or with ``gram`` only h_l h_l^T (enough for ||dL/dW_l||, see :func:`backward`)."""
+    and h_l, or with ``gram`` only h_l h_l^T (enough for ||dL/dW_l||, see :func:`backward`).
+    With histogram ``edges``, each stats row also holds the share of a_l in each bin
+    (values outside the edges counted in the end bins)."""
     phi = get(st.activation).fn
 
     def layer(l, carry):
@@ -211,11 +214,15 @@ def forward(st: Static, params: Params, x: jax.Array, depth: jax.Array, act_para
         u, slope = jax.jvp(lambda t: phi(t, **act_params), (a,), (jnp.ones_like(a),))
         row = jnp.stack([u.mean(), u.std(), (jnp.abs(slope) < SATURATION_SLOPE).mean(),
                          (slope == 0).mean()])
+        if edges is not None:
+            counts, _ = jnp.histogram(jnp.clip(a, edges[0], edges[-1]), edges)
+            row = jnp.concatenate([row, counts / a.size])
         saved = Saved(_put(saved.inputs, l, h @ h.T if gram else h),
                       _put(saved.slopes, l, slope), _put(saved.pre, l, z))
         return (h + u if st.residual else u), saved, _put(stats, l, row)
 
-    out, saved, stats = lax.fori_loop(0, depth, layer, (x, into, jnp.zeros((st.bucket, 4))))
+    columns = 4 if edges is None else 4 + edges.shape[0] - 1
+    out, saved, stats = lax.fori_loop(0, depth, layer, (x, into, jnp.zeros((st.bucket, columns))))
     return Forward(out, saved, stats)
 
 

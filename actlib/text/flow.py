@@ -87,4 +87,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "flow.view.training": {"en": "Training", "ja": "学習"},
     "flow.slow": {"en": "Computing a large stack ({work} multiply-adds)…",
                   "ja": "大きなネットワークを計算しています({work} 回の積和)…"},
+    "flow.too_big": {
+        "en": "A {depth}-layer stack of width {width} with batch {batch} is more than this shared "
+              "server computes quickly; showing the first {allowed} layers. Lower the width or batch "
+              "to go deeper.",
+        "ja": "幅 {width}、バッチ {batch} で {depth} 層は、この共有サーバーではすぐに計算できません。"
+              "最初の {allowed} 層を表示します。より深くするには幅かバッチを小さくしてください。"},
+    "flow.train_too_big": {
+        "en": "Training {steps} steps of this stack is more than this shared server computes quickly. "
+              "Lower the depth, width, batch or steps to train.",
+        "ja": "このネットワークを {steps} ステップ学習するのは、この共有サーバーでは時間がかかりすぎます。"
+              "深さ・幅・バッチ・ステップ数のいずれかを減らしてください。"},
+    "verdict.overflow": {
+        "en": "The forward signal overflowed float32 on its way up (first at layer {layer}): "
+              "exploding. Layers from there on cannot be measured.",
+        "ja": "順伝播の信号が float32 の範囲を超えました(第{layer}層から):勾配爆発。"
+              "その層から先は測定できません。"},
 }
