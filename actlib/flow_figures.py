@@ -67,7 +67,7 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
             lo, hi = min(lo, float(finite_theory.min())), max(hi, float(finite_theory.max()))
     pad = max(0.08 * (hi - lo), 0.5)
     span = max(hi - lo, 1e-9)
-    sizes = 7 + 17 * (grad - lo) / span if np.ptp(grad) > 0 else np.full(grad.size, 14.0)
+    sizes = 7 + 17 * (np.nan_to_num(grad, nan=lo, posinf=hi, neginf=lo) - lo) / span
     big = 1.6 if presenter else 1.0
 
     per_frame = max(1, math.ceil(grad.size / MAX_FRAMES))
@@ -75,11 +75,15 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
     if cutoffs[-1] != 0:
         cutoffs.append(0)
 
+    finite = np.isfinite(grad)
+
     def revealed(start: int) -> list[dict]:
+        # markers only for measurable layers: a marker colour or size cannot be missing
+        keep = np.flatnonzero(finite[start:]) + start
         return [
             {"type": "scatter", "x": layers[start:].tolist(), "y": _rounded(grad[start:])},
-            {"type": "scatter", "x": layers[start:].tolist(), "y": _rounded(grad[start:]),
-             "marker": {"size": _rounded(sizes[start:] * big), "color": _rounded(grad[start:]),
+            {"type": "scatter", "x": layers[keep].tolist(), "y": _rounded(grad[keep]),
+             "marker": {"size": _rounded(sizes[keep] * big), "color": _rounded(grad[keep]),
                         "colorscale": COLORSCALE, "cmin": lo, "cmax": hi,
                         "line": {"width": 1, "color": "#333"},
                         "colorbar": {"title": {"text": "log₁₀"}}}},
