@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import figures, formulas, readouts, regions, urlstate
+from actlib import exports, figures, formulas, readouts, regions, urlstate
 from actlib.text import has, t
 from ui import url_sync
 
@@ -88,8 +88,14 @@ def explorer() -> None:
             regions=regions.vanishing_regions(x[:-1], first[:-1], threshold),
             probe=(float(x[-1]), float(value[-1]), float(first[-1])), presenter=presenter,
             title=title_of(name))
+        slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         st.plotly_chart(figures.PrebuiltFigure(figure), width="stretch", key="explorer_chart",
-                        config={"toImageButtonOptions": {"filename": f"activation_{name}"}})
+                        config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
+        st.download_button(  # built only when clicked: no cost on a slider's redraw
+            t("export.csv", lang), lambda: exports.explorer_csv(
+                x[:-1], value[:-1], first[:-1], second[:-1] if show_second else None, overlays),
+            file_name=slug.rstrip("_") + ".csv", mime="text/csv", on_click="ignore",
+            help=t("export.help", lang), icon="⬇️", key="explorer_csv")
         formula_col, facts_col = st.columns([1.3, 1])
         # one element each: fewer elements make a faster redraw in the browser
         kink = f"\n\n{t('explorer.kink', lang, note=act.kink_note)}" if act.kink_note else ""

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import flow, flow_figures, urlstate
+from actlib import exports, flow, flow_figures, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
@@ -105,14 +105,21 @@ with view:
         verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
         message = t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
         {"vanishing": st.error, "exploding": st.warning, "stable": st.success}[verdict](message)
-    chart_config = lambda what: {"toImageButtonOptions": {
-        "filename": f"gradient_flow_{what}_{activation}_{init}_depth{depth}"}}
+    chart_name = lambda what: f"gradient_flow_{what}_{activation}_{init}_gain{gain:g}_depth{depth}"
+    chart_config = lambda what: {"toImageButtonOptions": {"filename": chart_name(what)}}
+
+    def csv_button(what: str, make_csv) -> None:  # built only when clicked
+        st.download_button(t("export.csv", lang), make_csv, file_name=chart_name(what) + ".csv",
+                           mime="text/csv", on_click="ignore", help=t("export.help", lang),
+                           icon="⬇️", key=f"flow_csv_{what}")
+
     if shown == "backward":
         labels = {k: t(f"flow.{k}", lang) for k in ("layer", "log_grad", "measured", "theory",
                                                     "play", "pause", "step")}
         figure = flow_figures.backward_animation(grad, theory, labels=labels, presenter=presenter)
         st.plotly_chart(PrebuiltFigure(figure), width="stretch", key="flow_chart",
                         config=chart_config("backward"))
+        csv_button("backward", lambda: exports.flow_csv(result, theory))
         if theory is None:
             st.caption(t("flow.theory_none", lang))
     elif shown == "forward":
@@ -125,11 +132,16 @@ with view:
             labels={"histogram": t("flow.histogram", lang, layer=layer),
                     "derivative": t("flow.derivative", lang), "z": "z"})),
             width="stretch", key="flow_histogram", config=chart_config(f"forward_layer{layer}"))
+        with left:
+            csv_button(f"forward_layer{layer}",
+                       lambda: exports.histogram_csv(HISTOGRAM_EDGES, histograms(cfg)[layer - 1]))
         right.plotly_chart(PrebuiltFigure(flow_figures.layer_fractions(
             {t("flow.saturated", lang): result.saturated_fraction,
              t("flow.dead", lang): result.dead_fraction},
             labels={"layer": t("flow.layer", lang)}, presenter=presenter)),
             width="stretch", key="flow_fractions", config=chart_config("unit_fractions"))
+        with right:
+            csv_button("unit_fractions", lambda: exports.flow_csv(result))
     else:
         st.caption(t("flow.training_help", lang))
         steps_col, lr_col = st.columns(2)
@@ -152,5 +164,6 @@ with view:
             st.plotly_chart(PrebuiltFigure(flow_figures.training_heatmap(
                 trace.log10_grad, labels=labels, presenter=presenter)),
                 width="stretch", key="flow_training", config=chart_config("training"))
+            csv_button("training", lambda: exports.training_csv(trace.log10_grad))
 
 url_sync.write(urlstate.page_fields("flow", activation))

@@ -31,4 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "share.button": {"en": "Link to this view", "ja": "この表示へのリンク"},
     "share.help": {"en": "Copy this link (the icon at its right) to reopen exactly this view.",
                    "ja": "このリンクをコピー(右のアイコン)すると、いまの表示をそのまま開けます。"},
+    "export.csv": {"en": "Download CSV", "ja": "CSV をダウンロード"},
+    "export.help": {"en": "The numbers this chart shows. The camera icon on the chart saves a PNG.",
+                    "ja": "このグラフの数値です。グラフ上のカメラのアイコンで PNG 画像を保存できます。"},
 }
