@@ -4,7 +4,7 @@ import streamlit as st
 
 from actlib import urlstate
 from actlib.text import LANGUAGES, t
-from ui import presenter_style, url_sync
+from ui import style, url_sync
 
 st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
 
@@ -30,7 +30,6 @@ with st.sidebar:
                  format_func=lambda code: t(f"lang.{code}", code))
     lang = st.session_state["lang"]
     st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
-if st.session_state.get("presenter"):
-    presenter_style.apply()
+style.apply(presenter=bool(st.session_state.get("presenter")))
 
 navigation.run()
