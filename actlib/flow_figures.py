@@ -141,7 +141,7 @@ def preactivation_histogram(shares, edges, z_grid, slope, *, labels: dict[str, s
             "xaxis": {"title": {"text": labels["z"]}, "range": [lo, hi]},
             "yaxis": {"title": {"text": labels["histogram"]}, "rangemode": "tozero"},
             "yaxis2": {"title": {"text": labels["derivative"]}, "overlaying": "y", "side": "right",
-                       "rangemode": "tozero", "showgrid": False},
+                       "rangemode": "tozero", "showgrid": False, "tickformat": ".2~f"},
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         },
     }

@@ -38,7 +38,7 @@ for key, default in {"explorer.activation": "elu", "explorer.x_range": (-5.0, 5.
 st.title(t("explorer.title", lang))
 st.caption(t("explorer.intro", lang))
 url_sync.show_notices(lang)
-picker, _, share = st.columns([1, 2.0, 0.6], gap="large")
+picker, _, share = st.columns([1, 1.6, 1], gap="large")
 name = picker.selectbox(
     t("explorer.activation", lang), names, key="explorer.activation",
     format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")

@@ -52,12 +52,13 @@ st.title(t("flow.title", lang))
 st.caption(t("flow.intro", lang))
 url_sync.show_notices(lang)
 
-presets_row, share = st.columns([5, 1])
+presets_row, share = st.columns([4, 1])
 with presets_row:
     st.markdown(f"**{t('flow.presets', lang)}**")
-    for col, name in zip(st.columns(len(PRESETS)), PRESETS):
-        col.button(t(f"preset.{name}", lang), key=f"preset.{name}", on_click=apply_preset,
-                   args=(name,), width="stretch")
+    columns = st.columns(3)  # two rows of three: the labels stay whole
+    for i, name in enumerate(PRESETS):
+        columns[i % 3].button(t(f"preset.{name}", lang), key=f"preset.{name}",
+                              on_click=apply_preset, args=(name,), width="stretch")
 with share:
     url_sync.share_link(lang)
 
