@@ -58,9 +58,13 @@ class Field:
         if self.kind == "choices":
             picked = [part for part in text.split(",") if part] if text else []
             if any(part not in self.choices for part in picked):
-                raise ValueError("unknown_choice")
+                raise PartlyValid(self.keep_valid(text), "unknown_choice")
             return list(dict.fromkeys(picked))  # order kept, duplicates dropped
         raise AssertionError(f"unknown field kind {self.kind!r}")
+
+    def keep_valid(self, text: str) -> list:
+        """For a list: the known names in it, in order, once each."""
+        return list(dict.fromkeys(p for p in text.strip().split(",") if p in self.choices))
 
     def encode(self, value: Any) -> str:
         if self.kind == "choices":
@@ -74,6 +78,14 @@ class Field:
         if self.kind == "bool":
             return "0 / 1"
         return ", ".join(encode_value(c) for c in self.choices[:12]) + (" …" if len(self.choices) > 12 else "")
+
+
+class PartlyValid(ValueError):
+    """A list with some unknown names: the known ones are kept (``value``), the rest reported."""
+
+    def __init__(self, value: Any, reason: str):
+        super().__init__(reason)
+        self.value = value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,7 +129,7 @@ def parse(query: Mapping[str, str], fields: Sequence[Field]) -> tuple[dict[str, 
         try:
             values[field.state_key] = field.parse(str(raw))
         except ValueError as err:
-            values[field.state_key] = field.default
+            values[field.state_key] = err.value if isinstance(err, PartlyValid) else field.default
             problems.append(Problem(key, str(raw), str(err), field))
     return values, problems
 
@@ -152,6 +164,7 @@ EXPLORER_FIELDS: tuple[Field, ...] = (
 
 WIDTHS = (16, 32, 64, 128, 256, 512, 1024)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 FLOW_FIELDS: tuple[Field, ...] = (
     Field("depth", "flow.depth", "int", 50, 1, 1000),
     Field("width", "flow.width", "choice", 128, choices=WIDTHS),
@@ -166,7 +179,7 @@ FLOW_FIELDS: tuple[Field, ...] = (
     Field("view", "flow.view", "choice", "backward", choices=("backward", "forward", "training")),
     Field("layer", "flow.layer", "int", 1, 1, 1000),
     Field("steps", "flow.steps", "int", 60, 10, 200),
-    Field("lr", "flow.learning_rate", "float", 0.05, 0.001, 1.0),
+    Field("lr", "flow.learning_rate", "choice", 0.05, choices=LEARNING_RATES),
 )
 
 ALL_PARAM_NAMES = tuple(sorted({p.name for a in ACTIVATIONS for p in a.params}))
@@ -179,4 +192,7 @@ def page_fields(page: str, query_activation: str | None) -> list[Field]:
     act_field = own[0] if page == "explorer" else own[2]
     activation = query_activation if query_activation in names() else act_field.default
     prefix = "param." if page == "explorer" else "flow.param."
+    if page == "explorer":  # the overlays offered are the other activations
+        others = tuple(n for n in names() if n != activation)
+        own = tuple(dataclasses.replace(f, choices=others) if f.key == "overlay" else f for f in own)
     return [*SHARED_FIELDS, *own, *param_fields(prefix, activation)]

@@ -97,10 +97,15 @@ grad = np.asarray(result.log10_grad)
 with view:
     shown = st.segmented_control(t("flow.view", lang), VIEWS, key="flow.view",
                                  format_func=lambda v: t(f"flow.view.{v}", lang)) or "backward"
-    # the forward pass overflows first (going up); the backward pass then carries NaN
-    overflowed = ~np.isfinite(result.act_std) if not np.isfinite(result.act_std).all() else ~np.isfinite(grad)
+    # the forward pass overflows first (going up); the backward pass then carries NaN.
+    # -inf is not an overflow: it is a gradient that is exactly zero (every unit dead).
+    overflowed = ~np.isfinite(result.act_std)
+    if not overflowed.any():
+        overflowed = np.isnan(grad) | (grad == np.inf)
     if overflowed.any():
         st.warning(t("verdict.overflow", lang, layer=int(np.argmax(overflowed)) + 1))
+    elif (grad == -np.inf).any():
+        st.error(t("verdict.zero", lang, layer=int(np.flatnonzero(grad == -np.inf)[-1]) + 1))
     else:
         exponent = float(grad[0] - grad[-1])
         verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
@@ -124,6 +129,8 @@ with view:
         if theory is None:
             st.caption(t("flow.theory_none", lang))
     elif shown == "forward":
+        # the inspected layer follows the stack down when depth shrinks (or a link overshoots)
+        st.session_state["flow.layer"] = min(int(st.session_state["flow.layer"]), depth)
         layer = st.slider(t("flow.forward_layer", lang), 1, depth, key="flow.layer") if depth > 1 else 1
         z_grid = np.linspace(HISTOGRAM_EDGES[0], HISTOGRAM_EDGES[-1], 241, dtype=np.float32)
         slope = np.asarray(actlib.derivative(activation)(z_grid, **params))
@@ -147,9 +154,8 @@ with view:
         st.caption(t("flow.training_help", lang))
         steps_col, lr_col = st.columns(2)
         steps = steps_col.slider(t("flow.steps", lang), 10, 200, step=10, key="flow.steps")
-        learning_rate = lr_col.select_slider(
-            t("flow.learning_rate", lang), (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0),
-            key="flow.learning_rate")
+        learning_rate = lr_col.select_slider(t("flow.learning_rate", lang), urlstate.LEARNING_RATES,
+                                             key="flow.learning_rate")
         if depth > flow.affordable_depth(int(width), int(batch), int(steps)):
             st.info(t("flow.train_too_big", lang, steps=steps))
             trace = None

@@ -114,7 +114,7 @@ def verdict(at, lang: str = "en") -> dict:
     found = []
     for element_kind in ("error", "warning", "success", "info"):
         for element in at.get(element_kind):
-            for kind in ("vanishing", "exploding", "stable", "overflow"):
+            for kind in ("vanishing", "exploding", "stable", "overflow", "zero"):
                 match = _template_pattern(CATALOGUE[f"verdict.{kind}"][lang]).fullmatch(str(element.value))
                 if match:
                     values = {k: float(v) if k == "exponent" else int(v)
@@ -180,6 +180,8 @@ def expected_verdict(result: flow.FlowResult) -> dict:
         bad = np.isnan(grad) | (grad == np.inf)
     if bad.any():
         return {"kind": "overflow", "layer": int(np.flatnonzero(bad)[0]) + 1}
+    if (grad == -np.inf).any():  # exactly zero from this layer down
+        return {"kind": "zero", "layer": int(np.flatnonzero(grad == -np.inf)[-1]) + 1}
     exponent = float(grad[0] - grad[-1])
     kind = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
     return {"kind": kind, "exponent": round(exponent, 1), "depth": result.depth}
@@ -187,14 +189,11 @@ def expected_verdict(result: flow.FlowResult) -> dict:
 
 def assert_verdict(at, result: flow.FlowResult, lang: str = "en") -> dict:
     shown = verdict(at, lang)
-    if exactly_zero(result):
-        # the page's verdict for exactly zero gradients is wrong (it says "overflow"):
-        # pinned by test_exactly_zero_gradient_is_not_an_overflow (strict xfail)
-        return shown
     want = expected_verdict(result)
     assert shown["kind"] == want["kind"], (shown, want)
-    if want["kind"] == "overflow":
-        assert shown["layer"] == want["layer"] and shown["element"] == "warning", (shown, want)
+    if want["kind"] in ("overflow", "zero"):
+        assert shown["layer"] == want["layer"], (shown, want)
+        assert shown["element"] == ("warning" if want["kind"] == "overflow" else "error"), (shown, want)
     else:
         assert shown["depth"] == want["depth"], (shown, want)
         assert shown["exponent"] == pytest.approx(want["exponent"], abs=0.051), (shown, want)
@@ -596,12 +595,6 @@ def test_step_activation_gradients_are_exactly_zero_without_overflow():
     assert exactly_zero(result) and not overflowed(result)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pages/gradient_flow.py treats any non-finite log10_grad as an overflow: an exactly zero "
-    "gradient (-inf, FlowResult's documented value; e.g. the step activation, f' = 0, or a "
-    "maxout/ReLU stack whose units all die) is announced as 'The forward signal overflowed "
-    "float32 ... (first at layer 1): exploding', although the forward pass is finite and the "
-    "gradient vanished completely"))
 @pytest.mark.parametrize("activation, params", [
     ("step", {}), ("maxout", {"b1": -2.0, "w2": 0.0})], ids=["step", "dead-maxout"])
 def test_exactly_zero_gradient_is_not_an_overflow(at, activation, params):
@@ -610,7 +603,7 @@ def test_exactly_zero_gradient_is_not_an_overflow(at, activation, params):
         move(at, "slider", f"flow.param.{activation}.{name}", value)
     result = flow.gradient_flow(page_config(at))
     assert exactly_zero(result)
-    assert verdict(at)["kind"] != "overflow"
+    assert verdict(at) | {"element": None} == expected_verdict(result) | {"kind": "zero", "element": None}
     assert not any("float32" in str(w.value) for w in at.warning)
 
 

@@ -7,7 +7,7 @@ a depth the server can't afford, markdown/HTML in keys and values, a 10 kB value
 repeated keys), gives no exception, a chart, the defaults for what was bad and a polite
 🔗 notice naming each bad parameter, neutralised.
 
-Known bugs are strict xfails (their reasons say how to reproduce them).
+Bugs these tests found were fixed; each keeps a test here.
 """
 
 from __future__ import annotations
@@ -134,10 +134,10 @@ def _neutralised(raw: str) -> str:
 def shows(text: str, raw: str) -> bool:
     """Whether a notice's ``text`` shows the link's ``raw`` key or value as it should:
     letters, digits, space and .,-+ kept, every other character a middle dot; cut to
-    40 characters and a mark (an ellipsis; see the xfail below for the dot it is today)."""
+    40 characters and an ellipsis."""
     if len(raw) <= SHOWN_MAX:
         return text == _neutralised(raw)
-    return text[:SHOWN_MAX] == _neutralised(raw[:SHOWN_MAX]) and text[SHOWN_MAX:] in ("…", "·")
+    return text[:SHOWN_MAX] == _neutralised(raw[:SHOWN_MAX]) and text[SHOWN_MAX:] == "…"
 
 
 NEUTRAL = re.compile(r"^[\w .,+\-·…]*$")  # nothing markdown or HTML could act on
@@ -418,7 +418,10 @@ def check_bad_link(at, page: str, query: dict, final_act: str, bad: dict, junk: 
             assert notice["raw"].startswith("“") and notice["raw"].endswith("”"), notice
             assert shows(notice["raw"][1:-1], query[key]), (query[key], notice)
             assert_neutral(notice["raw"].strip("“”"))
-            assert notice["default"] == (urlstate.encode_value(bad[key].default) or "—")
+            field = bad[key]
+            used = field.keep_valid(query[key]) if field.kind == "choices" else field.default
+            if used == field.default:  # (a list that kept names: see the xfail on its notice)
+                assert notice["default"] == (field.encode(field.default) or "—")
         else:
             assert set(notice) == {"param"}, f"{key!r} is not a field, yet the notice says {notice}"
     # the controls hold the defaults for what was bad
@@ -430,8 +433,10 @@ def check_bad_link(at, page: str, query: dict, final_act: str, bad: dict, junk: 
         value = at.session_state[state_key]
         if state_key == "explorer.x_range":
             value = value[0] if key == "xmin" else value[1]
-        assert value == field.default, (key, query[key], value)
-        assert at.query_params[key] == field.encode(field.default)
+        # a list keeps the names it knows; any other bad value falls back to the default
+        want = field.keep_valid(query[key]) if field.kind == "choices" else field.default
+        assert value == want, (key, query[key], value)
+        assert at.query_params[key] == field.encode(want)
     # and the URL is this page's, every junk key gone
     assert_url_holds_every_control(at, page)
 
@@ -560,12 +565,6 @@ def test_a_bad_link_notice_is_shown_once():
 
 # --- known bugs --------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: layer above the depth crashes the forward view. urlstate's 'layer' field allows 1..1000, "
-    "but pages/gradient_flow.py draws st.slider(..., 1, depth, key='flow.layer'): "
-    "/gradient_flow?view=forward&layer=900 (default depth 50) raises StreamlitValueAboveMaxError "
-    "'The value 900 is greater than the max_value 50' and no chart is drawn. Same with "
-    "?depth=1000&width=1024&view=forward&layer=1000 (depth clamped to 256)."))
 @pytest.mark.parametrize("query", [{"view": "forward", "layer": "900"},
                                    {"depth": "1000", "width": "1024", "view": "forward", "layer": "1000"}],
                          ids=["layer900", "clamped-depth"])
@@ -575,10 +574,6 @@ def test_layer_above_depth_in_a_link(query):
     assert len(at.get("plotly_chart")) == 2
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (no link needed): on the forward view, lowering the depth below the inspected layer "
-    "crashes: layer slider at 40, depth slider to 10 -> StreamlitValueAboveMaxError "
-    "'The value 40 is greater than the max_value 10' (pages/gradient_flow.py, flow.layer slider)."))
 def test_lowering_depth_below_the_inspected_layer():
     at = open_link({"view": "forward", "layer": "40"}, page="flow")
     no_exception(at)
@@ -588,11 +583,6 @@ def test_lowering_depth_below_the_inspected_layer():
     assert at.slider(key="flow.layer").value <= 10
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a learning rate the select_slider does not offer is silently replaced. urlstate's 'lr' "
-    "is a float field 0.001..1.0, the widget offers only 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1. "
-    "/gradient_flow?view=training&lr=0.02 shows no notice, the slider holds 0.001 (not the "
-    "default 0.05) and the URL is rewritten to lr=0.001."))
 def test_learning_rate_off_the_widgets_grid():
     at = open_link({"view": "training", "lr": "0.02"}, page="flow")
     no_exception(at)
@@ -600,10 +590,6 @@ def test_learning_rate_off_the_widgets_grid():
     assert value == 0.02 or ([p["param"] for p in read_notices(at)[0]] == ["lr"] and value == 0.05)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): an overlay equal to the chosen activation is dropped silently. "
-    "/?act=relu&overlay=relu,tanh keeps only tanh (the multiselect does not offer relu) "
-    "with no notice naming 'overlay'."))
 def test_overlay_of_the_activation_itself():
     at = open_link({"act": "relu", "overlay": "relu,tanh"})
     no_exception(at)
@@ -611,10 +597,6 @@ def test_overlay_of_the_activation_itself():
     assert [p["param"] for p in read_notices(at)[0]] == ["overlay"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (cosmetic): the notice for a bad 'overlay' says 'Using [] instead.' (Python's repr of the "
-    "empty list) instead of '—': ui/url_sync.show_notices uses urlstate.encode_value(field.default), "
-    "which gives '[]', where field.encode(default) gives ''. Repro: /?overlay=nope."))
 def test_overlay_notice_names_its_default_readably():
     at = open_link({"overlay": "nope"})
     no_exception(at)
@@ -623,9 +605,19 @@ def test_overlay_notice_names_its_default_readably():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "BUG (cosmetic): a long value in a notice loses its ellipsis: ui/url_sync._shown cuts to 40 "
-    "characters and appends '…', then replaces every non-alphanumeric character, the '…' "
-    "included, by '·'; the reader cannot tell the value was cut. Repro: /?alpha=<50 x>."))
+    "BUG (minor): a list with some unknown names keeps the known ones, but its notice says it "
+    "uses the default: /?overlay=relu,nope draws the ReLU overlay and the URL says overlay=relu, "
+    "yet the notice reads '... not one of ... Using — instead.' (ui/url_sync.show_notices "
+    "shows field.encode(field.default), not the value urlstate.parse kept)."))
+def test_partly_valid_list_notice_names_what_is_used():
+    at = open_link({"overlay": "relu,nope"})
+    no_exception(at)
+    assert at.multiselect(key="explorer.overlays").value == ["relu"]
+    assert at.query_params["overlay"] == "relu"
+    [notice], _ = read_notices(at)
+    assert notice["param"] == "overlay" and notice["default"] == "relu"
+
+
 def test_a_cut_value_ends_with_an_ellipsis():
     at = open_link({"alpha": "x" * 50})
     [notice], _ = read_notices(at)

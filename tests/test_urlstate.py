@@ -11,6 +11,8 @@ activation's parameter fields, and every control the pages create is one of its 
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import math
 from pathlib import Path
@@ -281,13 +283,23 @@ def test_accepts(key, page, act, raw, want):
     ("gain", "flow", "tanh", "0.05", "out_of_range"),
     ("view", "flow", "tanh", "sideways", "unknown_choice"),
     ("steps", "flow", "tanh", "5", "out_of_range"),
-    ("lr", "flow", "tanh", "0", "out_of_range"),
+    ("lr", "flow", "tanh", "0", "unknown_choice"),
+    ("lr", "flow", "tanh", "0.02", "unknown_choice"),  # not one the slider offers
+    ("overlay", "explorer", "relu", "relu", "unknown_choice"),  # the activation itself
 ])
 def test_refuses(key, page, act, raw, reason):
     field = _field(key, page, act)
     values, problems = parse({key: raw}, [field])
     assert [(p.key, p.raw, p.reason) for p in problems] == [(key, raw, reason)]
-    assert values[field.state_key] == field.default
+    # a list keeps the names it knows; everything else falls back to the default
+    kept = field.keep_valid(raw) if field.kind == "choices" else field.default
+    assert values[field.state_key] == kept
+
+
+def test_a_list_keeps_its_known_names():
+    field = _field("overlay", "explorer", "elu")
+    values, problems = parse({"overlay": "relu,nope,tanh,relu"}, [field])
+    assert values[field.state_key] == ["relu", "tanh"] and [p.reason for p in problems] == ["unknown_choice"]
 
 
 # --- unknown keys --------------------------------------------------------------------------------
@@ -357,12 +369,16 @@ def test_step_grid_values_round_trip_exactly(item, data):
 @FAST
 @given(page=st.sampled_from(PAGES),
        act=st.one_of(st.none(), st.sampled_from(NAMES), st.text(), st.sampled_from(["ELU", " elu", "elu "])))
-def test_page_fields_depend_on_act_only_through_parameters(page, act):
+def test_page_fields_depend_on_act_only_through_parameters_and_overlays(page, act):
     fields = page_fields(page, act)
     fixed = [*SHARED_FIELDS, *OWN[page]]
-    assert fields[:len(fixed)] == fixed
     default_act = "elu" if page == "explorer" else "tanh"
-    assert fields[len(fixed):] == param_fields(PREFIX[page], act if act in NAMES else default_act)
+    chosen = act if act in NAMES else default_act
+    # the explorer offers as overlays every activation but the one shown
+    expected = [dataclasses.replace(f, choices=tuple(n for n in NAMES if n != chosen))
+                if f.key == "overlay" else f for f in fixed]
+    assert fields[:len(fixed)] == expected
+    assert fields[len(fixed):] == param_fields(PREFIX[page], chosen)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -61,8 +61,9 @@ def write(fields) -> None:
 
 
 def _shown(raw: str) -> str:
-    raw = raw if len(raw) <= MAX_SHOWN_RAW else raw[:MAX_SHOWN_RAW] + "…"
-    return "“" + "".join(c if c.isalnum() or c in " .,-+" else "·" for c in raw) + "”"
+    """A value from a link, safe to show: markup characters neutralised, long ones cut."""
+    safe = "".join(c if c.isalnum() or c in " .,-+" else "·" for c in raw[:MAX_SHOWN_RAW])
+    return "“" + safe + ("…" if len(raw) > MAX_SHOWN_RAW else "") + "”"
 
 
 def show_notices(lang: str) -> None:
@@ -74,7 +75,7 @@ def show_notices(lang: str) -> None:
             st.warning(t("url.unknown", lang, param=param), icon="🔗")
             continue
         reason = t(f"url.reason.{problem.reason}", lang, allowed=problem.field.allowed())
-        default = urlstate.encode_value(problem.field.default) or "—"
+        default = problem.field.encode(problem.field.default) or "—"
         st.warning(t("url.notice", lang, param=param, raw=_shown(problem.raw), reason=reason,
                      default=default), icon="🔗")
     if len(problems) > MAX_NOTICES:

@@ -103,4 +103,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "exploding. Layers from there on cannot be measured.",
         "ja": "順伝播の信号が float32 の範囲を超えました(第{layer}層から):勾配爆発。"
               "その層から先は測定できません。"},
+    "verdict.zero": {
+        "en": "The gradient is exactly 0 at layer {layer} and below: f′ = 0 for every unit there, "
+              "so nothing flows back. Vanishing, completely.",
+        "ja": "第{layer}層から下では勾配がちょうど 0 です:すべてのユニットで f′ = 0 なので、"
+              "何も逆伝播しません。完全な勾配消失です。"},
 }
