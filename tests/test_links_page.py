@@ -618,6 +618,26 @@ def test_partly_valid_list_notice_names_what_is_used():
     assert notice["param"] == "overlay" and notice["default"] == "relu"
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: the copy-link popover lags the view. ui/url_sync.share_link renders st.query_params "
+    "before the page's url_sync.write updates them, so after a change the popover shows the "
+    "previous address: /?alpha=2.5, alpha slider to 2 -> the popover still says alpha=2.5 (the "
+    "URL says alpha=2). In the browser the explorer's sliders rerun only their st.fragment, "
+    "so there the popover is not redrawn at all (tests/browser/test_classroom_browser.py)."))
+@pytest.mark.parametrize("page,key,slider,value,want", [
+    ("explorer", "alpha", "param.elu.alpha", 2.0, "2"), ("flow", "depth", "flow.depth", 20, "20")])
+def test_copy_link_follows_the_controls(page, key, slider, value, want):
+    import urllib.parse
+
+    at = open_link({"alpha": "2.5"} if page == "explorer" else {}, page=page)
+    no_exception(at)
+    at.slider(key=slider).set_value(value)
+    rerun(at)
+    assert at.query_params[key] == want
+    [link] = [c.value for c in at.code]
+    assert dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))[key] == want
+
+
 def test_a_cut_value_ends_with_an_ellipsis():
     at = open_link({"alpha": "x" * 50})
     [notice], _ = read_notices(at)
