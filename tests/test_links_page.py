@@ -7,7 +7,8 @@ a depth the server can't afford, markdown/HTML in keys and values, a 10 kB value
 repeated keys), gives no exception, a chart, the defaults for what was bad and a polite
 🔗 notice naming each bad parameter, neutralised.
 
-Bugs these tests found were fixed; each keeps a test here.
+Bugs these tests found and that were fixed keep a test here; open ones are strict xfails
+whose reasons say how to reproduce them.
 """
 
 from __future__ import annotations
