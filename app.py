@@ -4,7 +4,7 @@ import streamlit as st
 
 from actlib import urlstate
 from actlib.text import LANGUAGES, t
-from ui import style, url_sync
+from ui import routing, style, url_sync
 
 st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
 
@@ -32,4 +32,5 @@ with st.sidebar:
     st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
 style.apply(presenter=bool(st.session_state.get("presenter")))
 
+routing.routed_by_app()
 navigation.run()

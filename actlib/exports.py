@@ -47,8 +47,11 @@ def flow_csv(result, theory=None) -> str:
 
 
 def histogram_csv(edges, shares) -> str:
+    """Per bin: its edges, the share of units in it, and the bar's height (share / width)."""
     edges = np.asarray(edges, dtype=float)
-    return table_csv({"bin_from": edges[:-1], "bin_to": edges[1:], "share": shares})
+    shares = np.asarray(shares, dtype=float)
+    return table_csv({"bin_from": edges[:-1], "bin_to": edges[1:], "share": shares,
+                      "density": shares / np.diff(edges)})
 
 
 def training_csv(log10_grad) -> str:

@@ -94,6 +94,7 @@ class Problem:
     raw: str        # its value, as given (shorten before showing)
     reason: str     # "not_number", "out_of_range", "unknown_choice", "unknown_key", ...
     field: Field | None = None
+    used: Any = None  # what the page uses instead: the default, or a list's known names
 
 
 def encode_value(value: Any) -> str:
@@ -129,8 +130,9 @@ def parse(query: Mapping[str, str], fields: Sequence[Field]) -> tuple[dict[str, 
         try:
             values[field.state_key] = field.parse(str(raw))
         except ValueError as err:
-            values[field.state_key] = err.value if isinstance(err, PartlyValid) else field.default
-            problems.append(Problem(key, str(raw), str(err), field))
+            used = err.value if isinstance(err, PartlyValid) else field.default
+            values[field.state_key] = used
+            problems.append(Problem(key, str(raw), str(err), field, used))
     return values, problems
 
 

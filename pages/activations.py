@@ -6,7 +6,9 @@ import streamlit as st
 import actlib
 from actlib import exports, figures, formulas, readouts, regions, urlstate
 from actlib.text import has, t
-from ui import url_sync
+from ui import routing, url_sync
+
+routing.require_app()
 
 GRID_POINTS = 801  # fixed: every redraw reuses one compiled function per activation
 
@@ -38,13 +40,11 @@ for key, default in {"explorer.activation": "elu", "explorer.x_range": (-5.0, 5.
 st.title(t("explorer.title", lang))
 st.caption(t("explorer.intro", lang))
 url_sync.show_notices(lang)
-picker, _, share = st.columns([1, 1.6, 1], gap="large")
+picker, _ = st.columns([1, 2.6], gap="large")
 name = picker.selectbox(
     t("explorer.activation", lang), names, key="explorer.activation",
     format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")
 act = actlib.get(name)
-with share:
-    url_sync.share_link(lang)
 
 
 @st.fragment
@@ -91,7 +91,8 @@ def explorer() -> None:
         slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         st.plotly_chart(figures.PrebuiltFigure(figure), width="stretch", key="explorer_chart",
                         config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
-        st.download_button(  # built only when clicked: no cost on a slider's redraw
+        csv_col, share_col = st.columns([1, 1])
+        csv_col.download_button(  # built only when clicked: no cost on a slider's redraw
             t("export.csv", lang), lambda: exports.explorer_csv(
                 x[:-1], value[:-1], first[:-1], second[:-1] if show_second else None, overlays),
             file_name=slug.rstrip("_") + ".csv", mime="text/csv", on_click="ignore",
@@ -111,6 +112,8 @@ def explorer() -> None:
                 (t("prop.name", lang), t("prop.value", lang)),
                 readouts.property_rows(properties_of(name, tuple(params.items())), lang)))
     url_sync.write(urlstate.page_fields("explorer", name))
+    with share_col:  # inside the fragment and after write: the link follows every slider
+        url_sync.share_link(lang)
 
 
 explorer()

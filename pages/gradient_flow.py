@@ -8,7 +8,9 @@ from actlib import exports, flow, flow_figures, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import url_sync
+from ui import routing, url_sync
+
+routing.require_app()
 
 VIEWS = ("backward", "forward", "training")
 HISTOGRAM_EDGES = np.linspace(-6.0, 6.0, 61)  # fixed bins: one compile; outliers land in the end bins
@@ -59,8 +61,6 @@ with presets_row:
     for i, name in enumerate(PRESETS):
         columns[i % 3].button(t(f"preset.{name}", lang), key=f"preset.{name}",
                               on_click=apply_preset, args=(name,), width="stretch")
-with share:
-    url_sync.share_link(lang)
 
 controls, view = st.columns([1, 2.6], gap="large")
 with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
@@ -174,3 +174,5 @@ with view:
             csv_button("training", lambda: exports.training_csv(trace.log10_grad))
 
 url_sync.write(urlstate.page_fields("flow", activation))
+with share:  # filled last, so the link is the view as it is now
+    url_sync.share_link(lang, "gradient_flow")

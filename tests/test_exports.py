@@ -172,10 +172,11 @@ def test_histogram_csv_bins():
     shares = np.random.default_rng(0).dirichlet(np.ones(60))
     text = exports.histogram_csv(edges, shares)
     header, rows = read_csv(text)
-    assert header == ["bin_from", "bin_to", "share"] and len(rows) == 60
+    assert header == ["bin_from", "bin_to", "share", "density"] and len(rows) == 60
     assert_column(text, "bin_from", edges[:-1])
     assert_column(text, "bin_to", edges[1:])
     assert_column(text, "share", shares)
+    assert_column(text, "density", shares / np.diff(edges))  # the bars' heights
     assert column(text, "share").sum() == pytest.approx(1.0)
 
 
@@ -356,12 +357,6 @@ def test_flow_forward_downloads_are_the_charts(downloads):
     assert_column(fractions, "dead_fraction", decode_array(lines[t("flow.dead")]["y"]), atol=ROUNDING)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DISCREPANCY: the forward view's histogram CSV holds each bin's share, the chart's bars "
-    "show share / bin width (a density, 5x the share with the page's 0.2-wide bins): "
-    "actlib.exports.histogram_csv vs actlib.flow_figures.preactivation_histogram. A reader "
-    "comparing the CSV with the bars' heights finds other numbers. Repro: "
-    "/gradient_flow?view=forward, Download CSV under the histogram."))
 def test_flow_histogram_csv_has_the_bars_heights(downloads):
     at = open_link({"view": "forward", "layer": "7"}, page="flow")
     _, _, hist = buttons(at, downloads)["flow_csv_forward_layer7"]

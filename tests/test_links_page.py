@@ -605,11 +605,6 @@ def test_overlay_notice_names_its_default_readably():
     assert notice["default"] == "—"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): a list with some unknown names keeps the known ones, but its notice says it "
-    "uses the default: /?overlay=relu,nope draws the ReLU overlay and the URL says overlay=relu, "
-    "yet the notice reads '... not one of ... Using — instead.' (ui/url_sync.show_notices "
-    "shows field.encode(field.default), not the value urlstate.parse kept)."))
 def test_partly_valid_list_notice_names_what_is_used():
     at = open_link({"overlay": "relu,nope"})
     no_exception(at)
@@ -619,12 +614,6 @@ def test_partly_valid_list_notice_names_what_is_used():
     assert notice["param"] == "overlay" and notice["default"] == "relu"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the copy-link popover lags the view. ui/url_sync.share_link renders st.query_params "
-    "before the page's url_sync.write updates them, so after a change the popover shows the "
-    "previous address: /?alpha=2.5, alpha slider to 2 -> the popover still says alpha=2.5 (the "
-    "URL says alpha=2). In the browser the explorer's sliders rerun only their st.fragment, "
-    "so there the popover is not redrawn at all (tests/browser/test_classroom_browser.py)."))
 @pytest.mark.parametrize("page,key,slider,value,want", [
     ("explorer", "alpha", "param.elu.alpha", 2.0, "2"), ("flow", "depth", "flow.depth", 20, "20")])
 def test_copy_link_follows_the_controls(page, key, slider, value, want):

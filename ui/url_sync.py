@@ -75,18 +75,20 @@ def show_notices(lang: str) -> None:
             st.warning(t("url.unknown", lang, param=param), icon="🔗")
             continue
         reason = t(f"url.reason.{problem.reason}", lang, allowed=problem.field.allowed())
-        default = problem.field.encode(problem.field.default) or "—"
+        default = problem.field.encode(problem.used) or "—"
         st.warning(t("url.notice", lang, param=param, raw=_shown(problem.raw), reason=reason,
                      default=default), icon="🔗")
     if len(problems) > MAX_NOTICES:
         st.warning(t("url.more", lang, count=len(problems) - MAX_NOTICES), icon="🔗")
 
 
-def share_link(lang: str) -> None:
-    """The link to this exact view, in a box with a copy button."""
+def share_link(lang: str, page_path: str = "") -> None:
+    """The link to this exact view, in a box with a copy button. Call it after
+    :func:`write`, so that it shows the view as it is now."""
     base = urllib.parse.urlsplit(st.context.url or "http://localhost:8501/")
-    link = urllib.parse.urlunsplit((base.scheme, base.netloc, base.path,
-                                    urllib.parse.urlencode(_query()), ""))
+    root = base.path.rstrip("/").removesuffix("/gradient_flow")
+    link = urllib.parse.urlunsplit((base.scheme, base.netloc, f"{root}/{page_path}",
+                                    urllib.parse.urlencode(st.session_state.get(_WRITTEN, {})), ""))
     with st.popover(t("share.button", lang), icon="🔗"):
         st.caption(t("share.help", lang))
         st.code(link, language=None, wrap_lines=True)

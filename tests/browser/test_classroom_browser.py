@@ -367,14 +367,6 @@ def test_copy_link_on_the_flow_page(page: Page, served: str, browser):
     other.context.close()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: the copy-link popover shows the address as it was when the page was last drawn "
-    "in full, not the current view. ui/url_sync.share_link reads st.query_params before the "
-    "page's url_sync.write; on the explorer the sliders live in an st.fragment, so the popover "
-    "is not redrawn at all when they move. Repro: open /?act=elu&alpha=2.5, press ArrowRight "
-    "on the alpha slider (address now alpha=2.55), open 'Link to this view': it says alpha=2.5. "
-    "(On the flow page the link lags one change behind: AppTest shows depth=50 after moving "
-    "depth to 20.)"))
 def test_copy_link_follows_a_moved_slider(page: Page, served: str):
     open_page(page, f"{served}/?act=elu&alpha=2.5", t("chart.f"))
     alpha = labelled_slider(page, "alpha")
@@ -415,14 +407,6 @@ def test_malformed_flow_link(page: Page, served: str):
     assert page.get_by_test_id("stException").count() == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: until app.py has run once in the server process, /gradient_flow is served by "
-    "Streamlit's folder-based multipage mode (pages/ next to app.py): pages/gradient_flow.py "
-    "runs alone, without app.py's url_sync.restore and sidebar. A shared link to the flow page "
-    "opened first after a (re)start is ignored: /gradient_flow?depth=30&gain=1.5&lang=ja shows "
-    "depth 50, gain 1, English, and the address is rewritten to the defaults without lang and "
-    "presenter. Every such visit does the same until someone opens '/'. Repro: restart the "
-    "server, open /gradient_flow?depth=30 first."))
 def test_flow_link_opened_first_after_a_restart(browser):
     from tests.browser.server import start_streamlit
 
@@ -431,7 +415,8 @@ def test_flow_link_opened_first_after_a_restart(browser):
         page = context.new_page()
         try:
             try:
-                open_page(page, f"{fresh.url}/gradient_flow?depth=30&gain=1.5&lang=ja", t("flow.measured"))
+                open_page(page, f"{fresh.url}/gradient_flow?depth=30&gain=1.5&lang=ja",
+                          t("flow.measured", "ja"))
             except AssertionError as error:  # not the bug: the page never drew
                 raise RuntimeError(f"the flow page never drew: {error}") from error
             # the bug: the address is rewritten to the defaults (depth=50, gain=1, no lang)
