@@ -86,12 +86,14 @@ async def flow_depth(port: int) -> None:
     async with StreamlitClient(port, "gradient_flow", timeout=40) as client:
         assert_clean(await client.open(), "gradient page, first run")
         depth = client.widget("Depth")
-        assert depth.fragment_id == "" and client.value("Depth") == 50
+        assert client.value("Depth") == 50
         assert client.value("Width") == "128"  # select sliders keep their option labels
 
-        run = await client.set_value("Depth", 30)
+        run = await client.set_value("Depth", 30)  # a fragment rerun if the slider sits in one
         assert_clean(run, "gradient page, depth = 30")
-        assert run.status_name == "FINISHED_SUCCESSFULLY"
+        assert run.fragment_id == depth.fragment_id
+        assert run.status_name == ("FINISHED_FRAGMENT_RUN_SUCCESSFULLY" if depth.fragment_id
+                                   else "FINISHED_SUCCESSFULLY")
         spec = client.plotly_spec("flow_chart")
         measured = spec["data"][0]
         assert list(measured["x"])[-1] == 30 and len(measured["y"]) == 30

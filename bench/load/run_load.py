@@ -11,7 +11,8 @@ drags one slider to a nearby value, and waits for the rerun to finish:
   explorer  alpha (50 %), x range (25 %), probe x (25 %): fragment reruns, as the
             browser sends them (these widgets live in an @st.fragment);
   gradient  Depth (50 %) and Gain (50 %), every other control at its default
-            (width 128, batch 64, tanh, Xavier): full reruns.
+            (width 128, batch 64, tanh, Xavier): full reruns, or fragment reruns
+            when the page puts its controls in a fragment (it does since 53770d9).
 
 A drag moves a slider by 1 step up to ``--jump`` of its range (reflected at the
 ends), so Depth wanders over 1..1000 in time. It stops after ``--reruns`` reruns
