@@ -53,6 +53,22 @@ __all__ = ["INITS", "NORMS", "MAX_DEPTH", "MAX_WIDTH", "MAX_BATCH", "StackConfig
            "preactivation_histograms", "affordable_depth"]
 
 
+# One stack computation at a time per process. Concurrent ones (a classroom's worth
+# of sessions on one server) each fault in their own workspace and fight over the
+# same cores and XLA threads: measured at depth 200, 4 at once gave 6 calls/s,
+# one at a time 13 calls/s, and the explorer's tiny calls waited behind them.
+_compute_lock = threading.Lock()
+
+
+def _one_at_a_time(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _compute_lock:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _float32(fn):
     """Run ``fn`` with JAX's 64-bit mode off: the engine is float32 by design (its
     exactness comes from the log-space scaling), even inside a caller's enable_x64."""
@@ -201,6 +217,7 @@ def _give_back(st: stack.Static, ws: stack.Workspace) -> None:
             _spare[st] = ws
 
 
+@_one_at_a_time
 @_float32
 def gradient_flow(cfg: StackConfig) -> FlowResult:
     """Measure the backward flow of ``cfg`` at initialisation (one compiled call)."""
@@ -223,6 +240,7 @@ def _histogram_program(st: stack.Static):
     return jax.jit(run)
 
 
+@_one_at_a_time
 @_float32
 def preactivation_histograms(cfg: StackConfig, edges) -> np.ndarray:
     """(depth, len(edges) - 1): for each hidden layer, the share of its activation inputs
@@ -293,6 +311,7 @@ def mean_field(cfg: StackConfig, anchor: Optional[float] = None) -> Optional[np.
     return curve if anchor is None else curve - curve[-1] + float(anchor)
 
 
+@_one_at_a_time
 @_float32
 def training_trace(cfg: StackConfig, steps: int = 100, learning_rate: float = 0.01) -> TrainingTrace:
     """Full-batch gradient descent on a toy regression, log10 gradient norms every step.
