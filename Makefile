@@ -32,7 +32,10 @@ test: $(VENV)/.dev
 	$(PY) -m pytest
 
 bench: $(VENV)/.bench
-	$(PY) bench/run_all.py
+	$(PY) bench/bench_flow_vs_torch.py
+	$(PY) bench/bench_slider_redraw.py
+	$(PY) bench/bench_flow_redraw.py
+	$(PY) bench/load/run_load.py --sessions 40 --reruns 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache
