@@ -99,7 +99,7 @@ def stack_view() -> None:
     grad = np.asarray(result.log10_grad)
 
     with view:
-        view_col, share_slot = st.columns([3, 1], vertical_alignment="bottom")
+        view_col, share_slot = st.columns([2.2, 1], vertical_alignment="bottom")
         shown = view_col.segmented_control(t("flow.view", lang), VIEWS, key="flow.view",
                                            format_func=lambda v: t(f"flow.view.{v}", lang)) or "backward"
         # the forward pass overflows first (going up); the backward pass then carries NaN.
