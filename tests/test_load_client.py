@@ -9,6 +9,7 @@ that comes back draws f′ for the new alpha; then one rerun on the gradient pag
 from __future__ import annotations
 
 import asyncio
+import threading
 import base64
 import sys
 from pathlib import Path
@@ -101,9 +102,27 @@ async def flow_depth(port: int) -> None:
         assert client.exceptions_total == 0
 
 
+
+def run_in_own_loop(coroutine) -> None:
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests in the
+    same session) keeps an event loop running in the main thread."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
 def test_explorer_alpha_slider_over_websocket(server):
-    asyncio.run(explorer_alpha(server.port))
+    run_in_own_loop(explorer_alpha(server.port))
 
 
 def test_gradient_page_depth_over_websocket(server):
-    asyncio.run(flow_depth(server.port))
+    run_in_own_loop(flow_depth(server.port))

@@ -258,6 +258,8 @@ def test_picking_sigmoid_redraws_and_drops_alpha(page: Page, app_url: str):
     wait_chart_shows(page, DF, 0.0, 0.25)
     chart = read_chart(page)
     assert plain(chart["title"]) == "Sigmoid"
+    # while the rerun replaces the chart, the old one can linger a moment (seen under load)
+    expect(page.locator(".gtitle")).to_have_count(1, timeout=15_000)
     expect(page.locator(".gtitle")).to_have_text("Sigmoid")
     assert_curves(chart, sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x)))
 
