@@ -126,7 +126,7 @@ ACTIVATIONS: tuple[Activation, ...] = (
     Activation("silu", F.silu, "smooth", r"x\,\sigma(x)",
                r"\sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)"),
     Activation("swish", F.swish, "smooth", r"x\,\sigma([beta]\,x)",
-               r"\sigma([beta] x)\bigl(1 + [beta]\,x\,(1 - \sigma([beta] x))\bigr)",
+               r"\sigma([beta]\,x)\bigl(1 + [beta]\,x\,(1 - \sigma([beta]\,x))\bigr)",
                (Param("beta", 1.0, 0.0, 5.0, 0.05, r"\beta"),)),
     Activation("mish", jax.nn.mish, "smooth", r"x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
                r"\tanh s + x\,\sigma(x)\,(1 - \tanh^2 s),\; s = \log(1 + e^{x})"),
