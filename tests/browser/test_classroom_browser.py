@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from actlib.text import t
 from actlib.urlstate import page_fields
+from tests.browser.plotly_js import DECODE_ARRAYS
 
 pytestmark = pytest.mark.browser
 
@@ -30,20 +31,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 # Every Plotly chart on the page, Plotly's typed arrays decoded: [{traces: [{name, x, y}]}],
 # or null while a chart is not drawn yet.
 READ_CHARTS = r"""() => {
-  const types = {f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array,
-                 i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array};
-  const decode = (v) => {
-    if (v == null) return null;
-    if (Array.isArray(v)) return v;
-    if (ArrayBuffer.isView(v)) return Array.from(v);
-    if (typeof v.bdata === 'string' && types[v.dtype]) {
-      const bin = atob(v.bdata), bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      return Array.from(new types[v.dtype](bytes.buffer));
-    }
-    return null;
-  };
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+""" + DECODE_ARRAYS + r"""  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
   if (!charts.length || charts.some(gd => !gd.data || !gd._fullLayout)) return null;
   return charts.map(gd => ({traces: gd.data.map(t => ({name: t.name, x: decode(t.x), y: decode(t.y)}))}));
 }"""

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.plotly_js import DECODE_ARRAYS
+
 pytestmark = pytest.mark.browser
 
 FIRST_LOAD_MS = 90_000  # the first run imports JAX and compiles: ~5 s idle, far more on a busy CI box
@@ -25,20 +27,7 @@ F, DF = "f(x)", "f′(x)"  # the trace names (chart.f, chart.df in English)
 READ_CHART = r"""() => {
   const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
   if (!gd || !gd.data || !gd._fullLayout || !gd.querySelector('.scatterlayer .trace')) return null;
-  const types = {f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array,
-                 i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array};
-  const decode = (v) => {
-    if (v == null) return null;
-    if (Array.isArray(v)) return v;
-    if (ArrayBuffer.isView(v)) return Array.from(v);
-    if (typeof v.bdata === 'string' && types[v.dtype]) {
-      const bin = atob(v.bdata), bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      return Array.from(new types[v.dtype](bytes.buffer));
-    }
-    return null;
-  };
-  const title = gd.layout.title;
+""" + DECODE_ARRAYS + r"""  const title = gd.layout.title;
   return {
     title: typeof title === 'string' ? title : (title && title.text) || '',
     drawn_title: (gd.querySelector('.gtitle') || {}).textContent || '',
