@@ -88,21 +88,11 @@ class InstrumentedServer(StreamlitServer):
         self.runlog = runlog
         self.env = dict(env or {})
 
-    def start(self) -> "InstrumentedServer":
-        self._log = tempfile.NamedTemporaryFile(
-            "w+", prefix=f"streamlit-{self.port}-", suffix=".log", delete=False)
-        cmd = [sys.executable, str(HERE / "serve_instrumented.py"), "run", self.app_path,
-               "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", self.file_watcher, *self.extra_args]
-        env = dict(os.environ, PYTHONUNBUFFERED="1", ACTLAB_RUNLOG=str(self.runlog), **self.env)
-        self.process = subprocess.Popen(cmd, cwd=self.cwd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        try:
-            self._wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def launcher(self) -> list[str]:
+        return [sys.executable, str(HERE / "serve_instrumented.py")]
+
+    def launch_env(self) -> dict[str, str]:
+        return {"ACTLAB_RUNLOG": str(self.runlog), **self.env}
 
 
 # -- server process figures ---------------------------------------------------------------

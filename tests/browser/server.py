@@ -57,6 +57,14 @@ class StreamlitServer:
         self.process: subprocess.Popen | None = None
         self._log = None
 
+    def launcher(self) -> list[str]:
+        """The command before ``run APP ...``; a subclass may wrap Streamlit."""
+        return [sys.executable, "-m", "streamlit"]
+
+    def launch_env(self) -> dict[str, str]:
+        """Extra environment for the server process."""
+        return {}
+
     def log(self) -> str:
         """Everything the server has written to stdout and stderr so far."""
         if self._log is None:
@@ -69,11 +77,11 @@ class StreamlitServer:
             return self  # already running (start_streamlit() then ``with``)
         self._log = tempfile.NamedTemporaryFile(
             "w+", prefix=f"streamlit-{self.port}-", suffix=".log", delete=False)
-        cmd = [sys.executable, "-m", "streamlit", "run", self.app_path,
+        cmd = [*self.launcher(), "run", self.app_path,
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", self.file_watcher, *self.extra_args]
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.launch_env())
         self.process = subprocess.Popen(cmd, cwd=self.cwd, stdout=self._log,
                                         stderr=subprocess.STDOUT, env=env)
         try:
