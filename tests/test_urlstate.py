@@ -171,7 +171,11 @@ def test_any_value_parses_to_an_allowed_value(item, raw):
         assert isinstance(problem, Problem)
         assert (problem.key, problem.raw, problem.field) == (field.key, raw, field)
         assert problem.reason in REASONS, problem.reason
-        assert same(field, value, field.default), "a bad value falls back to the default"
+        # a bad value falls back to the default; a list keeps the names it knows
+        fallback = field.keep_valid(raw) if field.kind == "choices" and len(raw) <= MAX_RAW \
+            else field.default
+        assert same(field, value, fallback), "a bad value falls back to the default"
+        assert same(field, problem.used, fallback), "the notice names what is used"
     else:
         # an accepted value is what it says, and writes back to itself
         again, more = parse({field.key: field.encode(value)}, [field])
