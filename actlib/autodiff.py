@@ -32,9 +32,9 @@ def _compiled(name: str, order: int) -> Callable:
     return jax.jit(_nth_derivative(get(name).fn, order))
 
 
-@functools.lru_cache(maxsize=None)
-def _compiled_curves(name: str) -> Callable:
-    fn = get(name).fn
+def curves_program(fn: Callable) -> Callable:
+    """(f, f', f'') of an elementwise ``fn(x, **params)``, uncompiled: jit it, or vmap
+    it over a parameter first (:mod:`actlib.sweep`)."""
 
     def curves(x, **params):
         first = lambda y: jax.jvp(lambda z: fn(z, **params), (y,), (jnp.ones_like(y),))[1]
@@ -42,7 +42,12 @@ def _compiled_curves(name: str) -> Callable:
         d2 = jax.jvp(first, (x,), (jnp.ones_like(x),))[1]
         return value, d1, d2
 
-    return jax.jit(curves)
+    return curves
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_curves(name: str) -> Callable:
+    return jax.jit(curves_program(get(name).fn))
 
 
 def _as_float32(x) -> jax.Array:

@@ -24,7 +24,8 @@ def _style(presenter: bool) -> dict:
             "height": 620 if presenter else 460}
 
 
-def _y_range(curves: list[np.ndarray]) -> list[float]:
+def y_range_of(curves: list[np.ndarray]) -> list[float]:
+    """An axis range that shows every finite value of ``curves``, padded."""
     values = np.concatenate([np.asarray(c, dtype=np.float64).ravel() for c in curves])
     values = values[np.isfinite(values)]
     lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
@@ -44,18 +45,19 @@ def _region_trace(name: str, intervals, y_range) -> dict:
 
 def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
                     overlays=(), regions=None, probe=None, presenter: bool = False,
-                    title: str = "") -> dict:
+                    title: str = "", y_range: list[float] | None = None) -> dict:
     """f and f' (and optionally f'') over x, overlays drawn faintly, vanishing-gradient
     regions shaded, and an optional probe marker.
 
     ``labels`` names the traces and axes: keys "f", "df", "d2f", "dead", "saturated", "probe",
     "x", "y". Curves go out as packed float32 arrays (see :func:`packed`).
     ``overlays`` is a sequence of (label, values); ``regions`` maps "dead"/"saturated"
-    to x intervals; ``probe`` is (x0, f(x0), f'(x0)).
+    to x intervals; ``probe`` is (x0, f(x0), f'(x0)); ``y_range`` fixes the y axis
+    (a live slider keeps it over all its steps), else it fits the curves shown.
     """
     style = _style(presenter)
-    shown = [value, first] + ([second] if second is not None else [])
-    y_range = _y_range(shown)
+    if y_range is None:
+        y_range = y_range_of([value, first] + ([second] if second is not None else []))
     traces = []
     for kind in ("dead", "saturated"):
         if regions and regions.get(kind):

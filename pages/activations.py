@@ -4,13 +4,11 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, figures, formulas, readouts, regions, urlstate
+from actlib import exports, figures, formulas, live, readouts, regions, urlstate
 from actlib.text import has, t
-from ui import routing, url_sync
+from ui import live_chart, routing, url_sync
 
 routing.require_app()
-
-GRID_POINTS = 801  # fixed: every redraw reuses one compiled function per activation
 
 lang = st.session_state.get("lang", "en")
 presenter = st.session_state.get("presenter", False)
@@ -47,18 +45,42 @@ name = picker.selectbox(
 act = actlib.get(name)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def live_view(name: str, params: tuple, x_range: tuple, probe_x: float, show_second: bool,
+              overlay_names: tuple, presenter: bool, lang: str):
+    """The committed chart, its read-out and every parameter's frames, for one state."""
+    x = live.explorer_grid(*x_range, probe_x)
+    overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
+    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe", "dead")}
+    labels["saturated"] = t("chart.saturated", lang, threshold=regions.SATURATION_THRESHOLD)
+
+    def build(value, first, second, probe, y_range):
+        return figures.explorer_figure(
+            x[:-1], value, first, second=second, labels=labels, overlays=overlays,
+            regions=live.shading(x[:-1], first), probe=probe, presenter=presenter,
+            title=title_of(name), y_range=y_range)
+
+    def caption(x0, f0, d0, dd0):
+        return readouts.probe_line(x0, f0, d0, dd0, lang).replace("**", "")
+
+    figure, text, per_param = live.explorer_frames(name, dict(params), x, show_second=show_second,
+                                                   build=build, caption=caption)
+    return figure, text, [(p.name, values, index, live_chart.pack_frames(frames))
+                          for p, values, index, frames in per_param]
+
+
 @st.fragment
 def explorer() -> None:
     """Everything a slider changes. A fragment: moving a slider reruns and redraws
     only this part, not the title, picker, sidebar and explanation card."""
     controls, view = st.columns([1, 2.6], gap="large")
+    params = {}
+    for p in act.params:  # session state holds each value; the live chart's sliders set it
+        key = f"param.{name}.{p.name}"
+        st.session_state.setdefault(key, p.default)
+        params[p.name] = p.clamp(st.session_state[key])
     # presenter mode: the controls fold away, leaving the chart to the room
     with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
-        params = {}
-        for p in act.params:
-            key = f"param.{name}.{p.name}"
-            st.session_state.setdefault(key, p.default)  # here, not value=: reset writes it
-            params[p.name] = st.slider(p.name, p.min, p.max, step=p.step, key=key)
         if act.params:
             st.button(t("explorer.reset", lang), on_click=reset_params, args=(act,))
         else:
@@ -73,25 +95,21 @@ def explorer() -> None:
         probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, step=0.1,
                                   key="explorer.probe_x", help=t("explorer.probe_help", lang))
 
-    # One compiled call per activation: the grid plus the probe point, shape fixed.
-    x = np.append(np.linspace(x_lo, x_hi, GRID_POINTS), probe_x).astype(np.float32)
+    figure, probe_text, per_param = live_view(name, tuple(params.items()), (x_lo, x_hi), float(probe_x),
+                                              bool(show_second), tuple(overlay_names), presenter, lang)
+    # the read-outs below come from the same grid as the chart (one compiled call)
+    x = live.explorer_grid(x_lo, x_hi, probe_x)
     value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **params))
     overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
-    threshold = regions.SATURATION_THRESHOLD
-    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe", "dead")}
-    labels["saturated"] = t("chart.saturated", lang, threshold=threshold)
 
     with view:
-        figure = figures.explorer_figure(
-            x[:-1], value[:-1], first[:-1], second=second[:-1] if show_second else None,
-            labels=labels, overlays=overlays,
-            regions=regions.vanishing_regions(x[:-1], first[:-1], threshold),
-            probe=(float(x[-1]), float(value[-1]), float(first[-1])), presenter=presenter,
-            title=title_of(name))
         slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
-        st.plotly_chart(figures.PrebuiltFigure(figure), width="stretch", key="explorer_chart",
-                        theme=None,  # the figure carries its own style; the browser redraws faster
-                        config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
+        live_chart.live_chart(
+            "explorer_chart", figure,
+            [live_chart.LiveSlider(f"param.{name}.{p}", p, p, values, index, frames)
+             for p, values, index, frames in per_param],
+            text=probe_text, presenter=presenter,
+            config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
         csv_col, share_col = st.columns([1, 1])
         csv_col.download_button(  # built only when clicked: no cost on a slider's redraw
             t("export.csv", lang), lambda: exports.explorer_csv(

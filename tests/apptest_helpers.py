@@ -91,10 +91,65 @@ def decode_array(value) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in value], dtype=np.float64)
 
 
+def live_charts(at) -> list[dict]:
+    """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "actlab.live_chart"]
+
+
 def chart_spec(at) -> dict:
-    charts = at.get("plotly_chart")
+    """The page's one chart: a live chart's committed figure, or a plain st.plotly_chart."""
+    charts = [c["figure"] for c in live_charts(at)] + [json.loads(c.proto.spec)
+                                                       for c in at.get("plotly_chart")]
     assert len(charts) == 1, f"expected one chart, found {len(charts)}"
-    return json.loads(charts[0].proto.spec)
+    return charts[0]
+
+
+@dataclasses.dataclass
+class LiveSliderView:
+    """A live chart's slider as AppTest sees it. ``set_value`` does what a release in
+    the browser does (the component's commit callback writes the session-state key)."""
+
+    at: object
+    key: str
+    label: str
+    name: str
+    values: list
+    index: int
+    frames_ref: str
+    frames: list | None
+
+    @property
+    def value(self) -> float:
+        return self.values[self.index]
+
+    @property
+    def min(self) -> float:
+        return self.values[0]
+
+    @property
+    def max(self) -> float:
+        return self.values[-1]
+
+    def set_value(self, value: float):
+        self.at.session_state[self.key] = float(value)
+        return self.at
+
+
+def live_sliders(at) -> list[LiveSliderView]:
+    views = []
+    for chart in live_charts(at):
+        for s in chart["sliders"]:
+            frames = json.loads(s["frames"]) if s["frames"] is not None else None
+            views.append(LiveSliderView(at, s["key"], s["label"], s["name"], s["values"], s["index"],
+                                        s["frames_ref"], frames))
+    return views
+
+
+def live_slider(at, key: str) -> LiveSliderView:
+    found = [s for s in live_sliders(at) if s.key == key]
+    assert len(found) == 1, f"{len(found)} live sliders with key {key!r}: {[s.key for s in live_sliders(at)]}"
+    return found[0]
 
 
 def chart_traces(at) -> list[Trace]:
@@ -129,9 +184,9 @@ def shaded_intervals(trace: Trace) -> list[tuple[float, float]]:
 
 # --- other elements --------------------------------------------------------------------------
 
-def param_sliders(at) -> list:
+def param_sliders(at) -> list[LiveSliderView]:
     """The activation's parameter sliders (keys ``param.<activation>.<name>``), in page order."""
-    return [s for s in at.slider if (s.key or "").startswith("param.")]
+    return [s for s in live_sliders(at) if s.key.startswith("param.")]
 
 
 # The explorer's formulas: one markdown element holding

@@ -29,9 +29,9 @@ from hypothesis.extra import numpy as hnp
 import actlib
 from actlib import exports, flow
 from actlib.text import t
-from apptest_helpers import APP, decode_array, keep_running_app_py
+from apptest_helpers import APP, decode_array, keep_running_app_py, live_charts, live_slider
 
-GRID_POINTS = 801
+GRID_POINTS = 301  # actlib.live.CURVE_POINTS
 TIMEOUT = 90
 ROUNDING = 6e-5  # the flow figures round to 4 decimals
 
@@ -92,7 +92,7 @@ def test_non_finite_values_are_empty_cells():
 # --- explorer_csv against the page's own arrays ------------------------------------------------
 
 def page_arrays(name: str, lo: float, hi: float, probe: float, **params):
-    """The arrays pages/activations.py charts: 801 grid points (the probe point dropped)."""
+    """The arrays pages/activations.py charts: 301 grid points (the probe point dropped)."""
     x = np.append(np.linspace(lo, hi, GRID_POINTS), probe).astype(np.float32)
     value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **params))
     return x[:-1], value[:-1], first[:-1], second[:-1], x
@@ -275,7 +275,8 @@ def buttons(at, downloads) -> dict[str, tuple[str, str, str]]:
 
 def charts(at) -> list[tuple[dict, dict]]:
     """(spec, config) of each Plotly chart on the page."""
-    return [(json.loads(c.proto.spec), json.loads(c.proto.config or "{}")) for c in at.get("plotly_chart")]
+    return ([(chart["figure"], chart["config"]) for chart in live_charts(at)]
+            + [(json.loads(c.proto.spec), json.loads(c.proto.config or "{}")) for c in at.get("plotly_chart")])
 
 
 def png_name(config: dict) -> str:

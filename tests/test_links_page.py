@@ -25,8 +25,9 @@ from actlib import urlstate
 from actlib.text import t
 from actlib.urlstate import MAX_RAW, page_fields
 from apptest_helpers import (
-    APP, chart_spec, chart_traces, decode_array, expected, keep_running_app_py, probe_readouts,
-    trace_named,
+    APP, chart_spec, chart_traces, decode_array, expected, keep_running_app_py, live_slider,
+    live_charts, live_sliders,
+    probe_readouts, trace_named,
 )
 
 TIMEOUT = 90
@@ -162,8 +163,8 @@ def test_explorer_link_restores_the_exact_view():
     assert notices(at) == []
     # every control
     assert at.selectbox(key="explorer.activation").value == "selu"
-    assert at.slider(key="param.selu.alpha").value == 2.5
-    assert at.slider(key="param.selu.scale").value == 1.2
+    assert live_slider(at, key="param.selu.alpha").value == 2.5
+    assert live_slider(at, key="param.selu.scale").value == 1.2
     assert at.slider(key="explorer.x_range").value == (-3.0, 4.0)
     assert at.toggle(key="explorer.show_second").value is True
     assert at.multiselect(key="explorer.overlays").value == ["relu", "tanh"]
@@ -176,7 +177,7 @@ def test_explorer_link_restores_the_exact_view():
     # the chart draws exactly that
     traces = chart_traces(at)
     f = trace_named(traces, t("chart.f", "ja"))
-    assert f.x[0] == -3.0 and f.x[-1] == 4.0 and len(f.x) == 801
+    assert f.x[0] == -3.0 and f.x[-1] == 4.0 and len(f.x) == 301
     np.testing.assert_allclose(f.y, expected("selu", f.x, 0, alpha=2.5, scale=1.2), rtol=1e-5, atol=1e-5)
     df = trace_named(traces, t("chart.df", "ja"))
     np.testing.assert_allclose(df.y, expected("selu", df.x, 1, alpha=2.5, scale=1.2), rtol=1e-5, atol=1e-5)
@@ -265,7 +266,7 @@ def test_every_control_on_the_page_is_a_url_field(page, view):
     kinds = ("slider", "select_slider", "selectbox", "multiselect", "toggle", "checkbox",
              "number_input", "text_input", "radio", "button_group", "text_area", "date_input",
              "time_input", "color_picker")
-    widgets = {w.key for kind in kinds for w in at.get(kind)}
+    widgets = {w.key for kind in kinds for w in at.get(kind)} | {s.key for s in live_sliders(at)}
     assert None not in widgets, "a control without a key cannot be restored from a link"
     fields = {f.state_key for f in current_fields(at, page)}
     if page == "explorer":
@@ -281,7 +282,7 @@ def test_widget_ranges_match_the_url_fields():
     at = open_link({"act": "selu"})
     by_key = {f.state_key: f for f in current_fields(at, "explorer")}
     for key in ("param.selu.alpha", "param.selu.scale"):
-        s = at.slider(key=key)
+        s = live_slider(at, key=key)
         assert (s.min, s.max) == (by_key[key].lo, by_key[key].hi), key
     x = at.slider(key="explorer.x_range")
     assert (x.min, x.max) == (by_key["explorer.x_min"].lo, by_key["explorer.x_min"].hi)
@@ -309,7 +310,7 @@ def test_widget_ranges_match_the_url_fields():
 def test_moving_explorer_controls_rewrites_the_url():
     at = open_link({"act": "selu"})
     no_exception(at)
-    at.slider(key="param.selu.alpha").set_value(2.0)
+    live_slider(at, key="param.selu.alpha").set_value(2.0)
     rerun(at)
     assert at.query_params["alpha"] == "2"
     at.slider(key="explorer.x_range").set_value((-2.5, 7.0))
@@ -407,7 +408,7 @@ def bad_link(draw, page: str):
 
 def check_bad_link(at, page: str, query: dict, final_act: str, bad: dict, junk: list) -> None:
     no_exception(at)
-    assert at.get("plotly_chart"), "no chart"
+    assert at.get("plotly_chart") or live_charts(at), "no chart"
     problems = [k for k in query if k in bad or k in junk]  # in the link's order
     parsed, more = read_notices(at)
     assert len(parsed) == min(len(problems), MAX_NOTICES)
@@ -501,7 +502,7 @@ def test_markdown_and_html_in_keys_and_values_are_neutralised():
              "probe": "# heading"}
     at = open_link(query)
     no_exception(at)
-    assert at.get("plotly_chart")
+    assert live_charts(at)
     parsed, more = read_notices(at)
     assert len(parsed) == MAX_NOTICES and more == 1
     for notice in parsed:
@@ -512,7 +513,7 @@ def test_markdown_and_html_in_keys_and_values_are_neutralised():
         assert "<" not in text and "`" not in text and "**" not in text and "](" not in text
     for key, notice in zip(query, parsed):
         assert shows(notice["param"], key), (key, notice)
-    assert at.slider(key="param.elu.alpha").value == 1.0
+    assert live_slider(at, key="param.elu.alpha").value == 1.0
     assert at.multiselect(key="explorer.overlays").value == []
 
 
@@ -533,7 +534,7 @@ def test_repeated_keys_take_the_last_value():
     at = open_link({"alpha": ["1.5", "2.5"], "overlay": ["relu", "tanh"]})
     no_exception(at)
     assert notices(at) == []
-    assert at.slider(key="param.elu.alpha").value == 2.5
+    assert live_slider(at, key="param.elu.alpha").value == 2.5
     assert at.multiselect(key="explorer.overlays").value == ["tanh"]
     assert at.query_params["alpha"] == "2.5"  # written back once
 
@@ -559,7 +560,7 @@ def test_a_bad_link_notice_is_shown_once():
     at = open_link({"alpha": "nope"})
     no_exception(at)
     assert len(notices(at)) == 1
-    at.slider(key="param.elu.alpha").set_value(2.0)
+    live_slider(at, key="param.elu.alpha").set_value(2.0)
     rerun(at)
     assert notices(at) == []
 
@@ -621,7 +622,7 @@ def test_copy_link_follows_the_controls(page, key, slider, value, want):
 
     at = open_link({"alpha": "2.5"} if page == "explorer" else {}, page=page)
     no_exception(at)
-    at.slider(key=slider).set_value(value)
+    (live_slider(at, key=slider) if slider.startswith("param.") else at.slider(key=slider)).set_value(value)
     rerun(at)
     assert at.query_params[key] == want
     [link] = [c.value for c in at.code]

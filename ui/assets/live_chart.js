@@ -1,0 +1,154 @@
+// Live chart: sliders that redraw a Plotly chart on every step the thumb crosses.
+// Python sends the committed figure and, per slider, one precomputed frame per step
+// (JAX-computed on the server); while a thumb moves this only swaps frames, and on
+// release (or an arrow key) it reports the value so that Python commits it.
+// plotly.js comes from the installed `plotly` package via the app's static folder.
+
+const PLOTLY_SRC = "app/static/vendor/plotly.min.js";
+const frameStore = (window.__actlabFrames = window.__actlabFrames || new Map());
+const MAX_STORED = 64;
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__actlabPlotly) {
+    window.__actlabPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(PLOTLY_SRC, document.baseURI).href;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__actlabPlotly = null; reject(new Error("plotly.js did not load")); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__actlabPlotly;
+}
+
+function remember(ref, frames) {
+  frameStore.delete(ref);
+  frameStore.set(ref, frames);
+  while (frameStore.size > MAX_STORED) frameStore.delete(frameStore.keys().next().value);
+}
+
+// A frame's trace is either whole, or {"$base": j, ...changes} over the committed trace j.
+function expand(frameTraces, baseTraces) {
+  return frameTraces.map((t) => ("$base" in t ? Object.assign({}, baseTraces[t.$base], t) : t));
+}
+
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  // state values (not triggers): Python's change callbacks read them from session state;
+  // the sequence number makes every release a change, even to the same value
+  const send = (name, value) => {
+    window.__actlabSeq = (window.__actlabSeq || 0) + 1;
+    setStateValue(name, Object.assign({ seq: window.__actlabSeq }, value));
+  };
+  const root = parentElement.querySelector(".live-root");
+  const state = root.__live || (root.__live = { dragging: null, painted: 0 });
+  state.data = data;
+  root.classList.toggle("presenter", !!data.presenter);
+  root.classList.toggle("sliders-below", data.sliders_position === "below");
+  const chart = root.querySelector(".live-plot");
+  const panel = root.querySelector(".live-sliders");
+  const note = root.querySelector(".live-note");
+  note.textContent = data.note || "";
+  note.hidden = !data.note;
+
+  const missing = [];
+  for (const s of data.sliders) {
+    if (s.frames) remember(s.frames_ref, JSON.parse(s.frames));
+    else if (!frameStore.has(s.frames_ref)) missing.push(s.frames_ref);
+  }
+  if (missing.length) send("missing", { refs: missing });
+
+  // One row per slider: built when the set of sliders changes, updated otherwise.
+  const signature = data.sliders.map((s) => s.name).join("|");
+  if (state.signature !== signature) {
+    panel.replaceChildren();
+    state.rows = data.sliders.map((s, k) => {
+      const row = document.createElement("div");
+      row.className = "live-row";
+      const label = document.createElement("label");
+      label.className = "live-label";
+      const input = document.createElement("input");
+      input.type = "range";
+      input.min = "0";
+      input.step = "1";
+      input.setAttribute("aria-label", s.name);
+      input.dataset.param = s.name;
+      const output = document.createElement("output");
+      output.className = "live-value";
+      label.append(document.createElement("span"), output);
+      row.append(label, input);
+      panel.append(row);
+      const start = () => { state.dragging = k; };
+      input.addEventListener("pointerdown", start);
+      input.addEventListener("touchstart", start, { passive: true });
+      input.addEventListener("input", () => show(k, +input.value, true));
+      input.addEventListener("change", () => {
+        state.dragging = null;
+        const slider = state.data.sliders[k];
+        const value = slider.values[+input.value];
+        send("commit", { name: slider.name, value: value });
+      });
+      return { input, output, text: label.firstChild };
+    });
+    state.signature = signature;
+  }
+  data.sliders.forEach((s, k) => {
+    const row = state.rows[k];
+    row.text.textContent = s.label;
+    row.input.max = String(s.values.length - 1);
+    row.input.setAttribute("aria-valuetext", s.texts[s.index]);
+    if (state.dragging !== k) {   // never yank a thumb out of the hand
+      row.input.value = String(s.index);
+      row.output.textContent = s.texts[s.index];
+    }
+  });
+
+  const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {});
+  let pending = null;
+  function paint(traces, layout, frames) {
+    return loadPlotly().then((Plotly) => {
+      const figure = { data: traces, layout: layout, config: config };
+      if (frames) figure.frames = frames;
+      return Plotly.react(chart, figure);
+    }).then(() => {
+      state.painted += 1;
+      root.dataset.painted = String(state.painted);
+    });
+  }
+  // While dragging: at most one paint per animation frame, always the latest step.
+  function show(k, i, live) {
+    const slider = state.data.sliders[k];
+    state.rows[k].output.textContent = slider.texts[i];
+    state.rows[k].input.setAttribute("aria-valuetext", slider.texts[i]);
+    const frames = frameStore.get(slider.frames_ref);
+    if (!frames || !live) return;
+    const wanted = { k, i };
+    if (pending) { pending.wanted = wanted; return; }
+    pending = { wanted };
+    requestAnimationFrame(() => {
+      const { k: kk, i: ii } = pending.wanted;
+      pending = null;
+      const s = state.data.sliders[kk];
+      const frame = frameStore.get(s.frames_ref)[ii];
+      const layout = Object.assign({}, state.data.figure.layout, frame.layout || {});
+      delete layout.updatemenus;   // the committed figure's animation controls wait for release
+      delete layout.sliders;
+      paint(expand(frame.data, state.data.figure.data), layout, null).then(() => {
+        root.dataset.shownParam = s.name;
+        root.dataset.shownValue = String(s.values[ii]);
+        caption.textContent = frame.text || "";
+      });
+    });
+  }
+  const caption = root.querySelector(".live-caption");
+  if (state.dragging === null) {
+    caption.textContent = data.text || "";
+    paint(data.figure.data, data.figure.layout, data.figure.frames || null).then(() => {
+      root.dataset.shownParam = "";
+      root.dataset.shownValue = "";
+    });
+  }
+  return () => {};
+}

@@ -1,0 +1,136 @@
+"""The live chart: parameter sliders that redraw a Plotly chart while the thumb moves.
+
+``st.slider`` sends nothing until release, so a dragged slider never moved the curve.
+This component owns both the sliders and the chart: Python sends the committed figure
+and, for each slider, a frame per step (computed on the server, by JAX, before the
+drag); the browser swaps frames on ``input`` and reports the value on ``change``
+(release or an arrow key), and Python then commits it to session state, the URL and
+everything else on the page, as a rerun.
+
+A slider's frames are sent once per session: the browser keeps them by content hash,
+and a later rerun with the same frames sends only the hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable, Sequence
+
+import plotly
+import streamlit as st
+
+_ASSETS = Path(__file__).parent / "assets"
+_STATIC = Path(__file__).parent.parent / "static" / "vendor"
+_SENT = "_live.sent"     # frame hashes this session's browser already holds
+MAX_REMEMBERED = 48      # below the browser's store (64), so a hash we skip is still there
+
+
+def _serve_plotly_js() -> None:
+    """Put the installed package's plotly.js where Streamlit's static serving finds it.
+    A copy (not a link: static serving refuses paths that resolve outside static/),
+    made at start and refreshed when the package changes; never committed (.gitignore)."""
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    target = _STATIC / "plotly.min.js"
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        _STATIC.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target.with_suffix(".tmp"))
+        target.with_suffix(".tmp").replace(target)
+
+
+_serve_plotly_js()
+_COMPONENT = st.components.v2.component(
+    "actlab.live_chart",
+    html='<div class="live-root"><div class="live-sliders"></div><div class="live-plot"></div>'
+         '<div class="live-caption" aria-live="polite"></div><div class="live-note" hidden></div></div>',
+    css=(_ASSETS / "live_chart.css").read_text(),
+    js=(_ASSETS / "live_chart.js").read_text(),
+    # in the page's DOM, not a shadow root: plotly.js puts its styles (toolbar, hover) in <head>
+    isolate_styles=False,
+)
+
+
+@dataclasses.dataclass
+class LiveSlider:
+    """One slider: its session-state key, the accessible name (the parameter's name),
+    the visible label, the values it can take, and one frame per value.
+
+    A frame is ``{"data": traces, "text": caption}``: the chart's traces at that
+    value (whole, or as :func:`actlib.live.trace_patch` changes over the committed
+    figure's) and the read-out shown under the chart."""
+
+    key: str
+    name: str
+    label: str
+    values: Sequence[float]
+    index: int
+    frames: "list[dict] | PackedFrames"
+    texts: Sequence[str] | None = None   # how each value is shown; default 4 significant digits
+
+
+@dataclasses.dataclass(frozen=True)
+class PackedFrames:
+    """Frames serialised once (a page caches these): their content hash and JSON."""
+
+    ref: str
+    text: str
+
+
+def pack_frames(frames: list[dict]) -> PackedFrames:
+    text = json.dumps(frames, separators=(",", ":"), allow_nan=False)
+    return PackedFrames(hashlib.blake2b(text.encode(), digest_size=12).hexdigest(), text)
+
+
+def _sent() -> OrderedDict:
+    return st.session_state.setdefault(_SENT, OrderedDict())
+
+
+def _commit(widget_key: str, sliders: dict[str, str], on_commit: Callable | None) -> None:
+    """Release or arrow key: the value goes into the slider's session-state key, so the
+    rerun that follows draws, writes the URL and reads out exactly that value."""
+    events = st.session_state.get(widget_key) or {}
+    commit = events.get("commit")
+    if isinstance(commit, dict) and commit.get("name") in sliders:
+        st.session_state[sliders[commit["name"]]] = float(commit["value"])
+        if on_commit is not None:
+            on_commit(commit["name"])
+
+
+def _forget(widget_key: str) -> None:
+    """The browser lost some frames (evicted, or a new tab): send them again."""
+    events = st.session_state.get(widget_key) or {}
+    missing = events.get("missing")
+    for ref in (missing.get("refs") or []) if isinstance(missing, dict) else []:
+        _sent().pop(ref, None)
+
+
+def live_chart(key: str, figure: dict, sliders: Sequence[LiveSlider], *, text: str = "",
+               note: str = "", presenter: bool = False, config: dict | None = None,
+               sliders_below: bool = False, on_commit: Callable | None = None):
+    """Mount the chart with its sliders. ``figure`` is the committed figure (a Plotly
+    dict, frames allowed); ``text`` the read-out under it; ``note`` a line under that."""
+    sent = _sent()
+    payload = []
+    for slider in sliders:
+        packed = slider.frames if isinstance(slider.frames, PackedFrames) else pack_frames(slider.frames)
+        ref, frames = packed.ref, packed.text
+        known = ref in sent
+        sent[ref] = True
+        sent.move_to_end(ref)
+        payload.append({"key": slider.key, "name": slider.name, "label": slider.label, "values": list(map(float, slider.values)),
+                        "index": int(slider.index),
+                        "texts": list(slider.texts or [f"{v:.4g}" for v in slider.values]),
+                        "frames_ref": ref, "frames": None if known else frames})
+    while len(sent) > MAX_REMEMBERED:
+        sent.popitem(last=False)
+    by_name = {s.name: s.key for s in sliders}
+    return _COMPONENT(
+        key=key, data={"figure": figure, "sliders": payload, "text": text, "note": note,
+                       "presenter": presenter, "config": config or {},
+                       "sliders_position": "below" if sliders_below else "above"},
+        on_commit_change=lambda: _commit(key, by_name, on_commit),
+        on_missing_change=lambda: _forget(key))
