@@ -47,13 +47,15 @@ def _animation_controls(frame_names: list[str], labels: dict[str, str], duration
 
 
 def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
-                       presenter: bool = False) -> dict:
+                       presenter: bool = False, animate: bool = True) -> dict:
     """Layers 1..D on x, log10 gradient magnitude on y, revealed from the output
     back to the input, one layer per frame (several when D > MAX_FRAMES).
 
     Markers are coloured and sized by the layer's log10 magnitude. The figure
     opens on the last frame (the whole pass); Play replays it from the output.
     ``labels``: "layer", "log_grad", "measured", "theory", "play", "pause", "step".
+    ``animate=False``: the whole pass only, without frames and controls (a live
+    slider's step).
     """
     grad = np.asarray(log10_grad, dtype=float)
     depth = grad.size
@@ -104,7 +106,7 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
                      "line": {"color": PALETTE[1], "dash": "dash", "width": 4 if presenter else 2.5}})
     names = [str(int(layers[start])) for start in cutoffs]
     frames = [{"name": name, "data": revealed(start), "traces": [0, 1]}
-              for name, start in zip(names, cutoffs)]
+              for name, start in zip(names, cutoffs)] if animate else []
     layout = {
         "height": 560 if presenter else 460,
         "font": {"size": _font(presenter)},
@@ -112,8 +114,10 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
         "xaxis": {"title": {"text": labels["layer"]}, "range": [0.5, depth + 0.5]},
         "yaxis": {"title": {"text": labels["log_grad"]}, "range": [lo - pad, hi + pad]},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        **_animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names)))),
     }
+    if not animate:
+        return {"data": data, "layout": layout}
+    layout |= _animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names))))
     return {"data": data, "layout": layout, "frames": frames}
 
 

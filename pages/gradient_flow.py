@@ -1,14 +1,16 @@
 """Gradient flow: watch the gradient travel back through a deep stack."""
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, flow, flow_figures, urlstate
+from actlib import exports, flow, flow_figures, flow_live, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import routing, url_sync
+from ui import live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -63,12 +65,72 @@ with presets_row:
                               on_click=apply_preset, args=(name,), width="stretch")
 
 
+def verdict_of(verdict: str, exponent: float, layer: int, depth: int) -> tuple[str, str]:
+    """(the box it goes in, the words) for one stack's verdict, committed or live."""
+    if verdict == "overflow":
+        return "warning", t("verdict.overflow", lang, layer=layer)
+    if verdict == "zero":
+        return "error", t("verdict.zero", lang, layer=layer)
+    box = {"vanishing": "error", "exploding": "warning", "stable": "success"}[verdict]
+    return box, t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
+
+
+def chart_labels() -> dict[str, str]:
+    return {k: t(f"flow.{k}", lang) for k in ("layer", "log_grad", "measured", "theory", "play",
+                                                "pause", "step")}
+
+
+def sweep_frames(sweep) -> live_chart.PackedFrames:
+    return live_chart.pack_frames(flow_live.sweep_frames(
+        sweep, {"data": [], "layout": {}}, labels=chart_labels(), presenter=presenter,
+        caption=lambda *row: verdict_of(*row)[1]))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def depth_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
+    """Every depth 1..cfg.depth (the live part of the depth slider), one batched call."""
+    return sweep_frames(flow.depth_sweep(cfg))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gain_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
+    """Every gain the slider offers at cfg's depth, one batched call."""
+    return sweep_frames(flow.gain_sweep(cfg, flow_live.GAIN_VALUES))
+
+
+def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider]:
+    """Depth and gain: live over every stack the budget can precompute (the backward
+    view), drawn on release elsewhere, and the page says which."""
+    backward = view == "backward"
+    live_depth = flow.live_depth_max(cfg) if backward else 0
+    frames = (depth_frames(dataclasses.replace(cfg, depth=live_depth), lang, presenter)
+              if live_depth else [])
+    depth_note = (t("flow.live_beyond", lang, depth=live_depth) if live_depth
+                  else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
+    live_gain = backward and flow.sweep_affordable(cfg, "gain")
+    gains = list(flow_live.GAIN_VALUES)
+    if cfg.gain not in gains:  # a link's value between steps is shown exactly
+        gains = sorted(gains + [cfg.gain])
+        live_gain = False  # (the sweep covers the slider's own steps only)
+    return [
+        live_chart.LiveSlider("flow.depth", "depth", t("flow.depth", lang), list(range(1, flow.MAX_DEPTH + 1)),
+                              cfg.depth - 1, frames, texts=[str(d) for d in range(1, flow.MAX_DEPTH + 1)],
+                              beyond=depth_note),
+        live_chart.LiveSlider("flow.gain", "gain", t("flow.gain", lang), gains, gains.index(cfg.gain),
+                              gain_frames(cfg, lang, presenter) if live_gain else [],
+                              texts=[f"{g:.2f}" for g in gains],
+                              beyond=t("flow.live_off", lang) if backward else t("flow.live_view", lang)),
+    ]
+
+
 @st.fragment
 def stack_view() -> None:
     """Controls and charts: moving a control reruns and redraws only this part."""
     controls, view = st.columns([1, 2.6], gap="large")
+    # depth and gain live in session state; the live chart's sliders set them
+    depth = min(max(int(st.session_state["flow.depth"]), 1), flow.MAX_DEPTH)
+    gain = min(max(float(st.session_state["flow.gain"]), 0.1), 4.0)
     with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
-        depth = st.slider(t("flow.depth", lang), 1, flow.MAX_DEPTH, key="flow.depth")
         width = st.select_slider(t("flow.width", lang), urlstate.WIDTHS, key="flow.width")
         activation = st.selectbox(t("flow.activation", lang), names, key="flow.activation",
                                   format_func=lambda n: t(f"act.{n}.title", lang))
@@ -80,7 +142,6 @@ def stack_view() -> None:
             params[p.name] = st.slider(p.name, p.min, p.max, step=p.step, key=key)
         init = st.selectbox(t("flow.init", lang), flow.INITS, key="flow.init",
                             format_func=lambda i: t(f"init.{i}", lang))
-        gain = st.slider(t("flow.gain", lang), 0.1, 4.0, step=0.05, key="flow.gain")
         bias_std = st.slider(t("flow.bias", lang), 0.0, 1.0, step=0.05, key="flow.bias")
         batch = st.select_slider(t("flow.batch", lang), urlstate.BATCHES, key="flow.batch")
         seed = st.number_input(t("flow.seed", lang), 0, 1_000_000, step=1, key="flow.seed")
@@ -108,14 +169,14 @@ def stack_view() -> None:
         if not overflowed.any():
             overflowed = np.isnan(grad) | (grad == np.inf)
         if overflowed.any():
-            st.warning(t("verdict.overflow", lang, layer=int(np.argmax(overflowed)) + 1))
+            box, message = verdict_of("overflow", np.nan, int(np.argmax(overflowed)) + 1, depth)
         elif (grad == -np.inf).any():
-            st.error(t("verdict.zero", lang, layer=int(np.flatnonzero(grad == -np.inf)[-1]) + 1))
+            box, message = verdict_of("zero", np.nan, int(np.flatnonzero(grad == -np.inf)[-1]) + 1, depth)
         else:
             exponent = float(grad[0] - grad[-1])
             verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
-            message = t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
-            {"vanishing": st.error, "exploding": st.warning, "stable": st.success}[verdict](message)
+            box, message = verdict_of(verdict, exponent, 0, depth)
+        getattr(st, box)(message)
         chart_name = lambda what: f"gradient_flow_{what}_{activation}_{init}_gain{gain:g}_depth{depth}"
         chart_config = lambda what: {"toImageButtonOptions": {"filename": chart_name(what)}}
 
@@ -125,15 +186,17 @@ def stack_view() -> None:
                                icon="⬇️", key=f"flow_csv_{what}")
 
         if shown == "backward":
-            labels = {k: t(f"flow.{k}", lang) for k in ("layer", "log_grad", "measured", "theory",
-                                                        "play", "pause", "step")}
-            figure = flow_figures.backward_animation(grad, theory, labels=labels, presenter=presenter)
-            st.plotly_chart(PrebuiltFigure(figure), width="stretch", key="flow_chart",
-                            config=chart_config("backward"))
+            figure = flow_figures.backward_animation(grad, theory, labels=chart_labels(),
+                                                     presenter=presenter)
+            live_chart.live_chart("flow_chart", figure, live_sliders(cfg, shown), presenter=presenter,
+                                  config=chart_config("backward"))
             csv_button("backward", lambda: exports.flow_csv(result, theory))
             if theory is None:
                 st.caption(t("flow.theory_none", lang))
-        elif shown == "forward":
+        else:  # the sliders stay where they are; this view redraws on release
+            live_chart.live_chart(f"flow_sliders_{shown}", None, live_sliders(cfg, shown),
+                                  presenter=presenter)
+        if shown == "forward":
             # the inspected layer follows the stack down when depth shrinks (or a link overshoots)
             st.session_state["flow.layer"] = min(int(st.session_state["flow.layer"]), depth)
             layer = st.slider(t("flow.forward_layer", lang), 1, depth, key="flow.layer") if depth > 1 else 1
@@ -155,7 +218,7 @@ def stack_view() -> None:
                 width="stretch", key="flow_fractions", config=chart_config("unit_fractions"))
             with right:
                 csv_button("unit_fractions", lambda: exports.flow_csv(result))
-        else:
+        elif shown == "training":
             st.caption(t("flow.training_help", lang))
             steps_col, lr_col = st.columns(2)
             steps = steps_col.slider(t("flow.steps", lang), 10, 200, step=10, key="flow.steps")

@@ -70,6 +70,7 @@ class LiveSlider:
     index: int
     frames: "list[dict] | PackedFrames"
     texts: Sequence[str] | None = None   # how each value is shown; default 4 significant digits
+    beyond: str = ""   # the caption while the thumb is on a value with no frame (drawn on release)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,11 +109,12 @@ def _forget(widget_key: str) -> None:
         _sent().pop(ref, None)
 
 
-def live_chart(key: str, figure: dict, sliders: Sequence[LiveSlider], *, text: str = "",
+def live_chart(key: str, figure: dict | None, sliders: Sequence[LiveSlider], *, text: str = "",
                note: str = "", presenter: bool = False, config: dict | None = None,
                sliders_below: bool = False, on_commit: Callable | None = None):
     """Mount the chart with its sliders. ``figure`` is the committed figure (a Plotly
-    dict, frames allowed); ``text`` the read-out under it; ``note`` a line under that."""
+    dict, frames allowed), or None for sliders alone (they then commit on release);
+    ``text`` the read-out under it; ``note`` a line under that."""
     sent = _sent()
     payload = []
     for slider in sliders:
@@ -124,7 +126,8 @@ def live_chart(key: str, figure: dict, sliders: Sequence[LiveSlider], *, text: s
         payload.append({"key": slider.key, "name": slider.name, "label": slider.label, "values": list(map(float, slider.values)),
                         "index": int(slider.index),
                         "texts": list(slider.texts or [f"{v:.4g}" for v in slider.values]),
-                        "frames_ref": ref, "frames": None if known else frames})
+                        "frames_ref": ref, "frames": None if known else frames,
+                        "beyond": slider.beyond})
     while len(sent) > MAX_REMEMBERED:
         sent.popitem(last=False)
     by_name = {s.name: s.key for s in sliders}

@@ -123,7 +123,12 @@ export default function (component) {
     state.rows[k].output.textContent = slider.texts[i];
     state.rows[k].input.setAttribute("aria-valuetext", slider.texts[i]);
     const frames = frameStore.get(slider.frames_ref);
-    if (!frames || !live) return;
+    if (!live) return;
+    if (!frames || i >= frames.length || !state.data.figure) {   // no frame here: this value is drawn on release
+      caption.textContent = slider.beyond || "";
+      root.dataset.shownParam = "";
+      return;
+    }
     const wanted = { k, i };
     if (pending) { pending.wanted = wanted; return; }
     pending = { wanted };
@@ -143,7 +148,9 @@ export default function (component) {
     });
   }
   const caption = root.querySelector(".live-caption");
-  if (state.dragging === null) {
+  chart.hidden = !data.figure;
+  if (state.dragging === null && !data.figure) caption.textContent = data.text || "";
+  if (state.dragging === null && data.figure) {
     caption.textContent = data.text || "";
     paint(data.figure.data, data.figure.layout, data.figure.frames || null).then(() => {
       root.dataset.shownParam = "";

@@ -1,0 +1,43 @@
+"""Frames for the gradient page's live depth and gain sliders, from one batched sweep.
+
+Each frame is the backward chart of one stack (every layer revealed, the theory line
+anchored as the page anchors it) as changes over the committed chart, and the verdict
+of that stack as its caption. The stacks come from :func:`actlib.flow.depth_sweep` or
+:func:`actlib.flow.gain_sweep`: one compiled call for a whole slider.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from actlib import flow_figures
+from actlib.live import trace_patch
+
+GAIN_VALUES = tuple(round(0.1 + 0.05 * i, 2) for i in range(79))  # the page's gain slider
+
+
+def layout_patch(base: dict, layout: dict) -> dict:
+    """The top-level layout keys that differ (axis ranges, mostly); the committed
+    figure's animation controls are the browser's to hide while a thumb moves."""
+    return {k: v for k, v in layout.items()
+            if k not in ("updatemenus", "sliders") and base.get(k) != v}
+
+
+def sweep_frames(sweep, base: dict, *, labels: dict[str, str], presenter: bool,
+                 caption: Callable[[str, float, int, int], str]) -> list[dict]:
+    """One frame per row of ``sweep``. ``caption(verdict, exponent, layer, depth)``
+    words a row's verdict (as the page does for the committed stack)."""
+    frames = []
+    for i in range(len(sweep.values)):
+        depth = int(sweep.depths[i])
+        grad = np.asarray(sweep.log10_grad[i, :depth])
+        theory = np.asarray(sweep.theory[i, :depth]) if sweep.theory_available[i] else None
+        figure = flow_figures.backward_animation(grad, theory, labels=labels, presenter=presenter,
+                                                 animate=False)
+        frames.append({"data": trace_patch(base["data"], figure["data"]),
+                       "layout": layout_patch(base["layout"], figure["layout"]),
+                       "text": caption(sweep.verdict[i], float(sweep.exponent[i]),
+                                       int(sweep.verdict_layer[i]), depth)})
+    return frames
