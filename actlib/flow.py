@@ -9,7 +9,8 @@ r"""Gradient flow through a deep stack: measured exactly, and predicted by mean-
 The network (:mod:`actlib.stack` has the code): ``batch`` inputs x ~ N(0, I_width);
 every layer is ``width x width``, ``z_l = h_l W_l + b_l`` and
 ``h_{l+1} = phi(a_l)`` (or ``h_l + phi(a_l)`` when ``residual``), with
-``a_l = LN(z_l)`` when ``norm="layernorm"`` (no affine), else ``a_l = z_l``.
+``a_l = LN(z_l)`` when ``norm="layernorm"``, ``a_l = BN(z_l)`` when ``norm="batchnorm"``
+(batch statistics over the batch, per unit; no affine, as at initialisation), else ``a_l = z_l``.
 
 The loss is a random linear readout summed over the batch,
 :math:`L = \sum_n r \cdot h_{depth}[n]`, r a unit vector: every example's
@@ -25,6 +26,14 @@ over ~100+ layers) overflows to inf, and the layers below that report NaN.
 Compilation: the jit cache key is (width, batch, depth bucket, activation, init
 is orthogonal or not, norm, residual). Depth, seed, gain, bias_std and the
 activation's parameters are traced, so sliders never recompile.
+
+Draws: the random normals are made once per (seed, width, batch, depth bucket,
+orthogonal) and reused (:mod:`actlib.draws`, a bounded LRU); gain and bias std
+scale them inside the compiled program.
+
+Live sliders: :func:`gain_sweep` and :func:`depth_sweep` compute every stack a
+slider can reach in one batched call (:mod:`actlib.sweeps`), and
+:func:`sweep_affordable` says where that fits the page's budget (:mod:`actlib.budget`).
 """
 
 from __future__ import annotations
@@ -39,18 +48,24 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from actlib import budget, draws, stack, sweeps, training
 from actlib import mean_field as _mf
-from actlib import stack, training
 from actlib.registry import get, resolve_params
 from actlib.training import TrainingTrace
 
 INITS: tuple[str, ...] = ("xavier", "he", "lecun", "orthogonal")
-NORMS: tuple[Optional[str], ...] = (None, "layernorm")
+NORMS: tuple[Optional[str], ...] = stack.NORMS
 MAX_DEPTH, MAX_WIDTH, MAX_BATCH = 1000, 1024, 512
 
 __all__ = ["INITS", "NORMS", "MAX_DEPTH", "MAX_WIDTH", "MAX_BATCH", "StackConfig", "FlowResult",
            "TrainingTrace", "gradient_flow", "mean_field", "training_trace", "network",
-           "preactivation_histograms", "affordable_depth"]
+           "preactivation_histograms", "affordable_depth", "Sweep", "gain_sweep", "depth_sweep",
+           "sweep_affordable", "live_depth_max", "verdict", "GAIN_STEPS"]
+
+Sweep, verdict = sweeps.Sweep, sweeps.verdict
+affordable_depth, sweep_affordable, live_depth_max = (budget.affordable_depth, budget.sweep_affordable,
+                                                      budget.live_depth_max)
+GAIN_STEPS = budget.GAIN_STEPS
 
 
 # One stack computation at a time per process. Concurrent ones (a classroom's worth
@@ -120,7 +135,7 @@ class StackConfig:
         if self.init not in INITS:
             raise ValueError(f"unknown init {self.init!r}; valid: {', '.join(INITS)}")
         if self.norm not in NORMS:
-            raise ValueError(f"unknown norm {self.norm!r}; valid: None, 'layernorm'")
+            raise ValueError(f"unknown norm {self.norm!r}; valid: None, 'layernorm', 'batchnorm'")
         if not isinstance(self.residual, (bool, np.bool_)):
             raise ValueError(f"residual must be True or False, got {self.residual!r}")
         _check_float("gain", self.gain)
@@ -176,41 +191,47 @@ def _static(cfg: StackConfig) -> stack.Static:
                         cfg.init == "orthogonal", cfg.norm, bool(cfg.residual))
 
 
+def _act_params(cfg: StackConfig) -> dict:
+    return resolve_params(get(cfg.activation), dict(cfg.params))
+
+
 def _traced(cfg: StackConfig) -> tuple:
-    """Numpy scalars of fixed dtype: new values reuse the compiled program."""
-    return (np.int32(cfg.depth), np.uint32(cfg.seed), np.float32(cfg.weight_scale),
-            np.float32(cfg.bias_std), resolve_params(get(cfg.activation), dict(cfg.params)))
+    """(draws, depth, scale, bias_std, act_params): the draws from the cache, the rest numpy
+    scalars of fixed dtype, so new values reuse the compiled program."""
+    return (draws.draws(_static(cfg), cfg.seed, cfg.depth), np.int32(cfg.depth),
+            np.float32(cfg.weight_scale), np.float32(cfg.bias_std), _act_params(cfg))
 
 
 @functools.lru_cache(maxsize=64)
 def _flow_program(st: stack.Static):
     gram = st.batch <= st.width  # then Gram matrices are the cheaper route to ||dL/dW||
 
-    def run(ws, depth, seed, scale, bias_std, act_params):
-        d = stack.draw(st, seed, depth, scale, bias_std, into=ws.params)
-        fwd = stack.forward(st, d.params, d.x, depth, act_params, into=ws.saved, gram=gram)
+    def run(saved, d, depth, scale, bias_std, act_params):
+        fwd = stack.forward(st, d.params, d.x, depth, act_params, into=saved, gram=gram,
+                            w_scale=scale, b_scale=bias_std)
         top_dir = jnp.broadcast_to(d.readout, (st.batch, st.width))  # dL/dh_depth[n] = r
-        bwd = stack.backward(st, d.params, fwd.saved, depth, top_dir, jnp.zeros(st.batch), gram)
-        return (bwd.log10_grad, bwd.log10_weight_grad, fwd.stats), stack.Workspace(d.params, fwd.saved)
+        bwd = stack.backward(st, d.params, fwd.saved, depth, top_dir, jnp.zeros(st.batch), gram,
+                             w_scale=scale)
+        return (bwd.log10_grad, bwd.log10_weight_grad, fwd.stats), fwd.saved
 
-    empty = jax.jit(functools.partial(stack.empty_workspace, st, gram))
+    empty = jax.jit(functools.partial(stack.empty_saved, st, gram))
     return jax.jit(run, donate_argnums=0), empty
 
 
-# One idle workspace, for the latest program: borrowed by one call at a time and
-# donated to it, so repeated calls reuse memory instead of faulting in ~100 MB.
+# One idle workspace (the saved buffers), for the latest program: borrowed by one call at
+# a time and donated to it, so repeated calls reuse memory instead of faulting in ~100 MB.
 _SPARE_MAX_BYTES = 512 * 2**20
-_spare: dict[stack.Static, stack.Workspace] = {}
+_spare: dict[stack.Static, stack.Saved] = {}
 _spare_lock = threading.Lock()
 
 
-def _borrow(st: stack.Static, empty) -> stack.Workspace:
+def _borrow(st: stack.Static, empty) -> stack.Saved:
     with _spare_lock:
         ws = _spare.pop(st, None)
     return empty() if ws is None else ws
 
 
-def _give_back(st: stack.Static, ws: stack.Workspace) -> None:
+def _give_back(st: stack.Static, ws: stack.Saved) -> None:
     if sum(a.nbytes for a in jax.tree.leaves(ws)) <= _SPARE_MAX_BYTES:
         with _spare_lock:
             _spare.clear()
@@ -232,10 +253,10 @@ def gradient_flow(cfg: StackConfig) -> FlowResult:
 
 @functools.lru_cache(maxsize=16)
 def _histogram_program(st: stack.Static):
-    def run(edges, depth, seed, scale, bias_std, act_params):
-        d = stack.draw(st, seed, depth, scale, bias_std)
+    def run(edges, d, depth, scale, bias_std, act_params):
         keep_nothing = stack.Saved(None, None, None)
-        return stack.forward(st, d.params, d.x, depth, act_params, keep_nothing, edges=edges).stats[:, 4:]
+        return stack.forward(st, d.params, d.x, depth, act_params, keep_nothing, edges=edges,
+                             w_scale=scale, b_scale=bias_std).stats[:, 4:]
 
     return jax.jit(run)
 
@@ -253,36 +274,15 @@ def preactivation_histograms(cfg: StackConfig, edges) -> np.ndarray:
     return np.asarray(jax.device_get(shares)[: cfg.depth], dtype=np.float64)
 
 
-# What one request may cost on a small shared server: about 1.5 GB of buffers and
-# ~2e11 multiply-adds (a few seconds on 2 cores). The page offers depth, width and
-# batch up to 1000, 1024 and 512, but not all three at once.
-MEMORY_BUDGET_BYTES = 1.5e9
-WORK_BUDGET = 2e11
-
-
-def affordable_depth(width: int, batch: int, steps: int = 1) -> int:
-    """The deepest stack (<= MAX_DEPTH) whose gradient flow (or ``steps`` of training)
-    fits the memory and work budgets at this width and batch."""
-    floats_per_layer = width * width + 3 * batch * width
-    by_memory = MEMORY_BUDGET_BYTES / (4 * floats_per_layer)
-    by_work = WORK_BUDGET / (6 * batch * width * width * max(1, steps))
-    # buckets: the buffers are sized by the next power of two above the depth
-    fits = [b for b in stack.BUCKETS if b <= by_memory]
-    return int(max(1, min(MAX_DEPTH, by_work, fits[-1] if fits else 1)))
-
-
-_draw = jax.jit(stack.draw, static_argnums=0)
-
-
 @_float32
 def network(cfg: StackConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(weights (depth, width, width), biases (depth, width), x (batch, width), readout (width,)):
     exactly what :func:`gradient_flow` differentiates, for checking it against another
     implementation (z_l = h_l @ weights[l] + biases[l])."""
-    st = _static(cfg)
-    depth, seed, scale, bias_std, _ = _traced(cfg)
-    d = jax.device_get(_draw(st, seed, depth, scale, bias_std))
-    return d.params.weights[: cfg.depth], d.params.biases[: cfg.depth], d.x, d.readout
+    d, _, scale, bias_std, _ = _traced(cfg)
+    d = jax.device_get(d)
+    return (scale * d.params.weights[: cfg.depth], bias_std * d.params.biases[: cfg.depth],
+            d.x, d.readout)
 
 
 @_float32
@@ -324,3 +324,66 @@ def training_trace(cfg: StackConfig, steps: int = 100, learning_rate: float = 0.
     _check_int("steps", steps, 1, training.MAX_STEPS)
     _check_float("learning_rate", learning_rate)
     return training.run(_static(cfg), _traced(cfg), cfg.depth, steps, learning_rate)
+
+
+MAX_SWEEP = 256  # gains per sweep
+
+
+def _theory_rows(cfg: StackConfig, curves: list, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's mean-field line anchored as the page anchors it (its finite top layer)."""
+    theory = np.full(grad.shape, np.nan)
+    available = np.zeros(len(curves), bool)
+    for i, mf in enumerate(curves):
+        if mf.valid:
+            depth = len(mf.log10_grad)
+            top = grad[i, depth - 1]
+            curve = mf.log10_grad
+            theory[i, :depth] = curve - curve[-1] + top if np.isfinite(top) else curve
+            available[i] = True
+    return theory, available
+
+
+def _sweep(kind, values, depths, grad, act_std, theory, available) -> Sweep:
+    verdicts = [sweeps.verdict(grad[i, :d], act_std[i][:d]) for i, d in enumerate(depths)]
+    return Sweep(kind, np.asarray(values), np.asarray(depths), grad, theory, available,
+                 np.array([v[2] for v in verdicts]), tuple(v[0] for v in verdicts),
+                 np.array([v[1] for v in verdicts]))
+
+
+@_one_at_a_time
+@_float32
+def gain_sweep(cfg: StackConfig, gains) -> Sweep:
+    """Every ``replace(cfg, gain=g)`` for g in ``gains``, in one batched compiled call.
+
+    Row i of ``log10_grad`` is ``gradient_flow(replace(cfg, gain=gains[i])).log10_grad``
+    (to float32 rounding: the same arithmetic, batched), ``theory`` its anchored
+    mean-field line. The number of gains is padded to whole chunks of
+    :data:`actlib.sweeps.GAIN_CHUNK`, so any count up to a chunk boundary, and any
+    gain values, reuse the compiled program."""
+    gains = [float(g) for g in gains]
+    if not 1 <= len(gains) <= MAX_SWEEP:
+        raise ValueError(f"give 1..{MAX_SWEEP} gains, got {len(gains)}")
+    configs = [dataclasses.replace(cfg, gain=g) for g in gains]  # validates every gain
+    d, _, _, bias_std, act_params = _traced(cfg)
+    grad, act_std = sweeps.gain_rows(_static(cfg), d, cfg.depth, [c.weight_scale for c in configs],
+                                     bias_std, act_params)
+    curves = _mf.predict_many(cfg.activation, dict(cfg.params), [c.sigma_w2 for c in configs],
+                              cfg.bias_std ** 2, cfg.depth, norm=cfg.norm, residual=bool(cfg.residual))
+    return _sweep("gain", gains, [cfg.depth] * len(gains), grad, act_std, *_theory_rows(cfg, curves, grad))
+
+
+@_one_at_a_time
+@_float32
+def depth_sweep(cfg: StackConfig) -> Sweep:
+    """Every depth 1..cfg.depth of ``cfg`` in one compiled call (see :mod:`actlib.sweeps`).
+
+    Row k is ``gradient_flow(replace(cfg, depth=k + 1)).log10_grad``, NaN-padded to
+    cfg.depth columns. For the page's live depth slider, call it with
+    ``depth = live_depth_max(cfg)`` (at most 100): the slider is live over 1..that."""
+    d, depth, scale, bias_std, act_params = _traced(cfg)
+    grad, act_std = sweeps.depth_rows(_static(cfg), d, cfg.depth, scale, bias_std, act_params)
+    curves = _mf.predict_depths(cfg.activation, dict(cfg.params), cfg.sigma_w2, cfg.bias_std ** 2,
+                                cfg.depth, norm=cfg.norm, residual=bool(cfg.residual))
+    depths = list(range(1, cfg.depth + 1))
+    return _sweep("depth", depths, depths, grad, [act_std] * cfg.depth,
+                  *_theory_rows(cfg, curves, grad))

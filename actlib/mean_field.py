@@ -104,16 +104,50 @@ def _program(activation: str, norm: Optional[str], residual: bool):
     return jax.jit(run)
 
 
-def predict(activation: str, params: dict, sigma_w2: float, sigma_b2: float, depth: int,
-            norm: Optional[str] = None, residual: bool = False) -> MeanField:
-    """The theory for a stack of ``depth`` layers (see the module docstring)."""
-    act_params = resolve_params(get(activation), params)
-    q, f, e, mean_share = (np.asarray(v[:depth], np.float64) for v in jax.device_get(
-        _program(activation, norm, residual)(act_params, np.float32(sigma_w2), np.float32(sigma_b2))))
+def _curve(layers: tuple, sigma_w2: float, depth: int, norm: Optional[str],
+           residual: bool) -> MeanField:
+    """The theory's numbers for the first ``depth`` layers of the raw per-layer arrays."""
+    q, f, e, mean_share = (np.asarray(v[:depth], np.float64) for v in layers)
     chi = sigma_w2 * f * e
     with np.errstate(divide="ignore", invalid="ignore"):  # phi' = 0 (step) is a true -inf
         step = np.log10(chi + (1.0 if residual else 0.0))
         below = np.concatenate([np.cumsum(step[::-1])[::-1][1:], [0.0]])  # log10 C_{l+1}
         log10_grad = 0.5 * (np.log10(f * e) + below)
     valid = not (residual and norm is None and np.nanmax(mean_share) > MAX_MEAN_SHARE)
+    valid = valid and norm != "batchnorm"
     return MeanField(q, chi, log10_grad, bool(valid))
+
+
+def predict(activation: str, params: dict, sigma_w2: float, sigma_b2: float, depth: int,
+            norm: Optional[str] = None, residual: bool = False) -> MeanField:
+    """The theory for a stack of ``depth`` layers (see the module docstring)."""
+    act_params = resolve_params(get(activation), params)
+    layers = jax.device_get(_program(activation, norm, residual)(
+        act_params, np.float32(sigma_w2), np.float32(sigma_b2)))
+    return _curve(layers, sigma_w2, depth, norm, residual)
+
+
+@functools.lru_cache(maxsize=64)
+def _many_program(activation: str, norm: Optional[str], residual: bool):
+    return jax.jit(jax.vmap(_program(activation, norm, residual), in_axes=(None, 0, None)))
+
+
+def predict_many(activation: str, params: dict, sigma_w2s, sigma_b2: float, depth: int,
+                 norm: Optional[str] = None, residual: bool = False) -> list[MeanField]:
+    """:func:`predict` for many sigma_w^2 at once (one vectorised call; the gain sweep)."""
+    act_params = resolve_params(get(activation), params)
+    sigma_w2s = [float(w2) for w2 in sigma_w2s]
+    layers = jax.device_get(_many_program(activation, norm, residual)(
+        act_params, np.asarray(sigma_w2s, np.float32), np.float32(sigma_b2)))
+    return [_curve(tuple(v[i] for v in layers), w2, depth, norm, residual)
+            for i, w2 in enumerate(sigma_w2s)]
+
+
+def predict_depths(activation: str, params: dict, sigma_w2: float, sigma_b2: float, depth: int,
+                   norm: Optional[str] = None, residual: bool = False) -> list[MeanField]:
+    """:func:`predict` for every depth 1..depth (one call: the depth sweep). The forward
+    recursion runs from the input, so each depth's arrays are a prefix of the deepest's."""
+    act_params = resolve_params(get(activation), params)
+    layers = jax.device_get(_program(activation, norm, residual)(
+        act_params, np.float32(sigma_w2), np.float32(sigma_b2)))
+    return [_curve(layers, sigma_w2, d, norm, residual) for d in range(1, depth + 1)]

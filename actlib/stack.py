@@ -5,8 +5,14 @@ The network (every layer ``width x width``; rows are examples)::
 
     h_0 = x                                  x ~ N(0, 1), shape (batch, width)
     z_l = h_l W_l + b_l                      pre-activation of hidden layer l
-    a_l = LN(z_l)  or  z_l                   LN: per-example layer norm, no affine
+    a_l = N(z_l)  or  z_l                    LN (per example, over units) or BN
+                                             (per unit, over the batch), no affine
     h_{l+1} = phi(a_l)  or  h_l + phi(a_l)   plain / residual
+
+The weights are kept as unit draws (N(0,1) or orthogonal) and scaled inside the
+programs, ``z_l = w_scale (h_l U_l) + b_scale e_l``, so that a new gain or bias std
+reuses the draws (:mod:`actlib.draws` caches them) and a gain sweep shares one
+matmul per layer across all gains.
 
 Depth is traced: both loops are ``lax.fori_loop`` with the depth as trip count
 (one compiled body, as with ``lax.scan``, however deep; the backward one counts
@@ -26,6 +32,15 @@ the explicit Jacobian-transpose product
     c_n = g_n W_l^T  (+ c_hat_n when residual),   s_n += log ||c_n||,  c_hat_n = c_n / ||c_n||
 
 so ``||dL/dz_l[n]|| = exp(s_n) ||g_n||`` is exact in log space however deep.
+
+Batch norm couples the examples: its transpose mixes every example's cotangent
+into every other's, so the per-example scales cannot stay apart through it.
+There the step uses one log-scale per batch, m = max_n s_n: BN^T is applied to
+``exp(s_n - m) g_n`` in float32 and the result carries scale exp(m). This is
+exact to float32 rounding relative to the largest example (an example more than
+~38 decades below it flushes to 0, but BN^T then gives it a share ~1/batch of
+the others', so what it loses is below rounding), and exact in log space however
+deep, since the scale is renormalised after every layer.
 """
 
 from __future__ import annotations
@@ -41,7 +56,8 @@ from actlib.registry import get
 
 BUCKETS: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
 SATURATION_SLOPE = 0.01   # |phi'| below this counts as saturated
-LN_EPS = 1e-5
+LN_EPS = 1e-5   # layer norm and batch norm alike (PyTorch's default)
+NORMS: tuple = (None, "layernorm", "batchnorm")
 _LN10 = math.log(10.0)
 
 
@@ -74,7 +90,7 @@ class Saved(NamedTuple):
 
     inputs: jax.Array          # (L, batch, width): h_l; or (L, batch, batch): h_l h_l^T if gram
     slopes: jax.Array          # (L, batch, width): phi'(a_l)
-    pre: Optional[jax.Array]   # (L, batch, width): z_l, for LN's transpose only
+    pre: Optional[jax.Array]   # (L, batch, width): z_l, for the norm's transpose only
 
 
 class Workspace(NamedTuple):
@@ -118,77 +134,9 @@ def _row(buffer: Optional[jax.Array], l: jax.Array) -> Optional[jax.Array]:
     return None if buffer is None else lax.dynamic_index_in_dim(buffer, l, keepdims=False)
 
 
-# --- noise -------------------------------------------------------------------
-
-def _fmix32(x: jax.Array) -> jax.Array:
-    """MurmurHash3's 32-bit finaliser: a bijection with full avalanche."""
-    x = x ^ (x >> 16)
-    x = x * jnp.uint32(0x85EBCA6B)
-    x = x ^ (x >> 13)
-    x = x * jnp.uint32(0xC2B2AE35)
-    return x ^ (x >> 16)
-
-
-def hash_normal(key: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-    r"""iid N(0, 1) float32 from a keyed counter hash: ``fmix(fmix(i + k0) ^ k1)``.
-
-    Why not ``jax.random.normal``: threefry is slow on CPU (200 layers of 256 x 256:
-    115 ms, against 54 ms here and 30 ms for the forward matmuls). Init weights need
-    independence and the Gaussian law, not cryptographic strength; the keys come
-    from threefry, and the second round keeps layers' streams unrelated even
-    where their counter windows overlap.
-    The top 23 bits give u in (-1, 1), never +-1, and :math:`z = \sqrt2\,\mathrm{erf}^{-1}(u)`.
-    """
-    k = jax.random.bits(key, (2,), jnp.uint32)
-    count = lax.iota(jnp.uint32, math.prod(shape)).reshape(shape)
-    bits = _fmix32(_fmix32(count + k[0]) ^ k[1])
-    odd = (bits >> 9).astype(jnp.float32) * 2.0 + (1.0 - 2.0 ** 23)  # odd ints, |.| < 2^23: exact
-    u = odd * (2.0 ** -23)                                          # so |u| <= 1 - 2^-23 < 1
-    return jnp.sqrt(jnp.float32(2.0)) * lax.erf_inv(u)
-
-
-def _orthogonal(key: jax.Array, n: int) -> jax.Array:
-    """Haar-random orthogonal matrix: Q of a Gaussian's QR, column signs fixed by diag R."""
-    q, r = jnp.linalg.qr(hash_normal(key, (n, n)))
-    return q * jnp.sign(jnp.diagonal(r))
-
-
-def init_params(st: Static, key: jax.Array, depth: jax.Array, scale: jax.Array,
-                bias_std: jax.Array, into: Params) -> Params:
-    """W_l = scale * N(0,1) (or scale * orthogonal), b_l ~ N(0, bias_std^2), into ``into``."""
-    kw, kb = jax.random.split(key)
-
-    def layer(l, bufs):
-        w_key, b_key = jax.random.fold_in(kw, l), jax.random.fold_in(kb, l)
-        w = _orthogonal(w_key, st.width) if st.orthogonal else hash_normal(w_key, (st.width,) * 2)
-        return Params(_put(bufs.weights, l, scale * w),
-                      _put(bufs.biases, l, bias_std * hash_normal(b_key, (st.width,))))
-
-    return lax.fori_loop(0, depth, layer, into)
-
-
-class Draw(NamedTuple):
-    """One seed's network and data: what gradient_flow and training_trace share."""
-
-    params: Params
-    x: jax.Array         # (batch, width) inputs, N(0, 1)
-    readout: jax.Array   # (width,) unit vector r: the output is r . h_depth
-    target: jax.Array    # (batch,) toy regression target sin(x . v), v a unit vector
-
-
-def _unit(v: jax.Array) -> jax.Array:
-    return v / jnp.linalg.norm(v)
-
-
-def draw(st: Static, seed: jax.Array, depth: jax.Array, scale: jax.Array,
-         bias_std: jax.Array, into: Optional[Params] = None) -> Draw:
-    """Everything random, from one traced seed (so a new seed compiles nothing)."""
-    k_params, k_x, k_r, k_v = jax.random.split(jax.random.key(seed), 4)
-    x = jax.random.normal(k_x, (st.batch, st.width))
-    target = jnp.sin(x @ _unit(jax.random.normal(k_v, (st.width,))))
-    params = init_params(st, k_params, depth, scale, bias_std,
-                         empty_params(st) if into is None else into)
-    return Draw(params, x, _unit(jax.random.normal(k_r, (st.width,))), target)
+def scaled(params: Params, scale: jax.Array, bias_std: jax.Array) -> Params:
+    """The stack's own W_l = scale U_l and b_l = bias_std e_l (for training, which updates them)."""
+    return Params(scale * params.weights, bias_std * params.biases)
 
 
 # --- forward -----------------------------------------------------------------
@@ -199,18 +147,31 @@ def layernorm(z: jax.Array) -> jax.Array:
     return centred * lax.rsqrt((centred * centred).mean(axis=-1, keepdims=True) + LN_EPS)
 
 
+def batchnorm(z: jax.Array) -> jax.Array:
+    r"""Per unit, over the batch (rows): :math:`(z - \mu_B)/\sqrt{\sigma_B^2 + \epsilon}`,
+    biased batch variance, no learnable affine (training-mode BN at initialisation)."""
+    centred = z - z.mean(axis=0, keepdims=True)
+    return centred * lax.rsqrt((centred * centred).mean(axis=0, keepdims=True) + LN_EPS)
+
+
+def normalise(norm: Optional[str], z: jax.Array) -> jax.Array:
+    return {None: lambda v: v, "layernorm": layernorm, "batchnorm": batchnorm}[norm](z)
+
+
 def forward(st: Static, params: Params, x: jax.Array, depth: jax.Array, act_params: dict,
-            into: Saved, gram: bool = False, edges: Optional[jax.Array] = None) -> Forward:
+            into: Saved, gram: bool = False, edges: Optional[jax.Array] = None,
+            w_scale=1.0, b_scale=1.0) -> Forward:
     """The forward loop. Keeps in ``into`` what the backward needs: phi'(a_l), z_l for LN,
     and h_l, or with ``gram`` only h_l h_l^T (enough for ||dL/dW_l||, see :func:`backward`).
+    ``z_l = w_scale (h_l W_l) + b_scale b_l``: unit draws and traced scales, or plain params.
     With histogram ``edges``, each stats row also holds the share of a_l in each bin
     (values outside the edges counted in the end bins)."""
     phi = get(st.activation).fn
 
     def layer(l, carry):
         h, saved, stats = carry
-        z = h @ _row(params.weights, l) + _row(params.biases, l)
-        a = layernorm(z) if st.norm else z
+        z = w_scale * (h @ _row(params.weights, l)) + b_scale * _row(params.biases, l)
+        a = normalise(st.norm, z)
         u, slope = jax.jvp(lambda t: phi(t, **act_params), (a,), (jnp.ones_like(a),))
         row = jnp.stack([u.mean(), u.std(), (jnp.abs(slope) < SATURATION_SLOPE).mean(),
                          (slope == 0).mean()])
@@ -236,8 +197,52 @@ def _finite_or_zero(m: jax.Array) -> jax.Array:
     return jnp.where(jnp.isfinite(m), m, 0.0)
 
 
+class Step(NamedTuple):
+    """One layer of the reversed loop, for one stack (vmap it for many)."""
+
+    c_hat: jax.Array                 # (batch, width) unit cotangent rows on h_l
+    s: jax.Array                     # (batch,) their log-scales
+    log10_grad: jax.Array            # () log10 RMS_n ||dL/dz_l[n]||
+    log10_wgrad: Optional[jax.Array]  # () log10 ||dL/dW_l||_F, when asked for
+    grads: Optional[tuple]           # float32 (dL/dW_l, dL/db_l), when asked for
+
+
+def back_step(st: Static, c_hat: jax.Array, s: jax.Array, h: jax.Array, slope: jax.Array,
+              pre: Optional[jax.Array], weights: jax.Array, w_scale=1.0, gram: bool = False,
+              wgrad: bool = True, want_grads: bool = False) -> Step:
+    """dL/dh_{l+1}[n] = exp(s_n) c_hat_n  ->  the same for h_l, and layer l's readings."""
+    g, s_g = slope * c_hat, s
+    if st.norm == "layernorm":
+        g = jax.vjp(layernorm, pre)[1](g)[0]
+    elif st.norm == "batchnorm":  # couples examples: one log-scale for the batch (module doc)
+        m_s = _finite_or_zero(jnp.max(s))
+        g = jax.vjp(batchnorm, pre)[1](g * jnp.exp(s - m_s)[:, None])[0]
+        s_g = jnp.broadcast_to(m_s, s.shape)
+    log_g = s_g + jnp.log(_row_norm(g))
+    log10_grad = (jax.nn.logsumexp(2.0 * log_g) - math.log(st.batch)) / (2.0 * _LN10)
+    log10_wgrad = grads = None
+    if wgrad:
+        m = _finite_or_zero(jnp.max(s_g))
+        g_scaled = g * jnp.exp(s_g - m)[:, None]
+        if gram:
+            square = jnp.maximum(jnp.sum(h * (g_scaled @ g_scaled.T)), 0.0)  # h is h h^T here
+        else:
+            w_grad = h.T @ g_scaled
+            square = jnp.sum(w_grad * w_grad)
+        log10_wgrad = (m + 0.5 * jnp.log(square)) / _LN10
+        if want_grads:
+            grads = (jnp.exp(m) * w_grad, jnp.exp(m) * g_scaled.sum(0))
+    c = w_scale * (g @ weights.T)
+    if st.residual:  # the shortcut carries c_hat at its own scale s, re-expressed at s_g
+        c = c + (c_hat * jnp.exp(s - s_g)[:, None] if st.norm == "batchnorm" else c_hat)
+    c_norm = _row_norm(c)
+    c_hat = c / jnp.where(c_norm > 0, c_norm, 1.0)[:, None]
+    return Step(c_hat, s_g + jnp.log(c_norm), log10_grad, log10_wgrad, grads)
+
+
 def backward(st: Static, params: Params, saved: Saved, depth: jax.Array, top_dir: jax.Array,
-             top_log: jax.Array, gram: bool = False, want_grads: bool = False) -> Backward:
+             top_log: jax.Array, gram: bool = False, want_grads: bool = False,
+             w_scale=1.0, wgrad: bool = True) -> Backward:
     r"""The reversed loop. ``dL/dh_depth[n] = exp(top_log[n]) * top_dir[n]``, top_dir unit rows.
 
     Per layer: :math:`\log_{10}\sqrt{\tfrac1B\sum_n \|g_n\|^2 e^{2 s_n}}` by logsumexp, and
@@ -246,40 +251,24 @@ def backward(st: Static, params: Params, saved: Saved, depth: jax.Array, top_dir
     and exp cannot overflow). With ``gram`` (saved h_l h_l^T) the same norm is
     :math:`\|h^\top \tilde g\|_F^2 = \sum_{nm} (h h^\top)_{nm} (\tilde g \tilde g^\top)_{nm}`:
     2 B^2 W flops instead of B W^2, the cheaper one when batch <= width.
-    ``want_grads`` also returns the float32 gradients themselves (needs gram=False).
+    ``want_grads`` also returns the float32 gradients themselves (needs gram=False);
+    ``wgrad=False`` skips the weight-gradient norms (left 0).
     """
     if want_grads and gram:
         raise ValueError("the weight gradients need h_l: run forward with gram=False")
-    log_batch = math.log(st.batch)
 
     def layer(i, carry):
         (c_hat, s), out = carry
         l = depth - 1 - i
-        h, slope = _row(saved.inputs, l), _row(saved.slopes, l)
-        g = slope * c_hat
-        if st.norm:
-            g = jax.vjp(layernorm, _row(saved.pre, l))[1](g)[0]
-        log_g = s + jnp.log(_row_norm(g))
-        log10_grad = (jax.nn.logsumexp(2.0 * log_g) - log_batch) / (2.0 * _LN10)
-        m = _finite_or_zero(jnp.max(s))
-        g_scaled = g * jnp.exp(s - m)[:, None]
-        if gram:
-            square = jnp.maximum(jnp.sum(h * (g_scaled @ g_scaled.T)), 0.0)  # h is h h^T here
-        else:
-            w_grad = h.T @ g_scaled
-            square = jnp.sum(w_grad * w_grad)
-        log10_wgrad = (m + 0.5 * jnp.log(square)) / _LN10
-        c = g @ _row(params.weights, l).T
-        if st.residual:
-            c = c + c_hat
-        c_norm = _row_norm(c)
-        c_hat = c / jnp.where(c_norm > 0, c_norm, 1.0)[:, None]
-        out = Backward(_put(out.log10_grad, l, log10_grad),
-                       _put(out.log10_weight_grad, l, log10_wgrad),
-                       None if out.grads is None else Params(
-                           _put(out.grads.weights, l, jnp.exp(m) * w_grad),
-                           _put(out.grads.biases, l, jnp.exp(m) * g_scaled.sum(0))))
-        return (c_hat, s + jnp.log(c_norm)), out
+        step = back_step(st, c_hat, s, _row(saved.inputs, l), _row(saved.slopes, l),
+                         _row(saved.pre, l), _row(params.weights, l), w_scale, gram, wgrad,
+                         want_grads)
+        out = Backward(_put(out.log10_grad, l, step.log10_grad),
+                       out.log10_weight_grad if not wgrad else
+                       _put(out.log10_weight_grad, l, step.log10_wgrad),
+                       None if out.grads is None else Params(_put(out.grads.weights, l, step.grads[0]),
+                                                             _put(out.grads.biases, l, step.grads[1])))
+        return (step.c_hat, step.s), out
 
     empty = Backward(jnp.zeros(st.bucket), jnp.zeros(st.bucket),
                      empty_params(st) if want_grads else None)

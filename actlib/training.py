@@ -55,8 +55,7 @@ def _top_cotangent(err: jax.Array, readout: jax.Array) -> tuple[jax.Array, jax.A
 
 @functools.lru_cache(maxsize=32)
 def _program(st: stack.Static, step_bucket: int):
-    def run(depth, seed, scale, bias_std, act_params, steps, lr):
-        d = stack.draw(st, seed, depth, scale, bias_std)
+    def run(d, depth, scale, bias_std, act_params, steps, lr):  # d: the cached unit draws
 
         def step(i, state):
             params, readout, saved, trace = state
@@ -71,7 +70,8 @@ def _program(st: stack.Static, step_bucket: int):
             return params, readout, fwd.saved, trace
 
         trace = (jnp.zeros((step_bucket, st.bucket)),) * 2 + (jnp.zeros(step_bucket),)
-        state = (d.params, d.readout, stack.empty_saved(st, gram=False), trace)
+        params = stack.scaled(d.params, scale, bias_std)  # W_l = scale U_l: trained from here
+        state = (params, d.readout, stack.empty_saved(st, gram=False), trace)
         return lax.fori_loop(0, steps, step, state)[3]
 
     return jax.jit(run)
@@ -85,7 +85,7 @@ def _divergence(grad: np.ndarray, loss: np.ndarray) -> Optional[int]:
 
 def run(st: stack.Static, traced: tuple, depth: int, steps: int,
         learning_rate: float) -> TrainingTrace:
-    """Train and trace; ``traced`` is (depth, seed, scale, bias_std, act_params) as numpy scalars."""
+    """Train and trace; ``traced`` is (draws, depth, scale, bias_std, act_params) (flow._traced)."""
     program = _program(st, _step_bucket(steps))
     grad, wgrad, loss = jax.device_get(program(*traced, np.int32(steps),
                                                np.float32(learning_rate)))

@@ -16,7 +16,7 @@ import pytest
 
 from actlib import flow, get, resolve_params
 from actlib import mean_field as mf
-from actlib import stack
+from actlib import draws, stack
 
 WIDTH, BATCH, DEPTH = 256, 64, 60
 MIDDLE = slice(12, 48)  # away from the input transient and the readout
@@ -201,7 +201,7 @@ def test_reused_workspace_leaks_nothing_between_calls():
 def test_hash_normal_is_standard_normal_and_layers_independent():
     scipy_stats = pytest.importorskip("scipy.stats")
     key = jax.random.key(3)
-    a, b = (np.asarray(stack.hash_normal(jax.random.fold_in(key, i), (512, 512))).ravel()
+    a, b = (np.asarray(draws.hash_normal(jax.random.fold_in(key, i), (512, 512))).ravel()
             for i in (0, 1))
     assert abs(a.mean()) < 0.01 and abs(a.std() - 1) < 0.01
     assert abs(scipy_stats.kurtosis(a)) < 0.05 and np.all(np.isfinite(a))
@@ -243,7 +243,7 @@ def test_training_trace_learns_and_its_gradients_are_autodiffs():
 
 
 def _teacher(cfg: flow.StackConfig) -> jax.Array:
-    """The unit vector v of the toy target sin(x . v), drawn as stack.draw draws it."""
+    """The unit vector v of the toy target sin(x . v), drawn as draws.draw draws it."""
     v = jax.random.normal(jax.random.split(jax.random.key(cfg.seed), 4)[3], (cfg.width,))
     return v / jnp.linalg.norm(v)
 
@@ -261,7 +261,7 @@ def test_training_divergence_is_reported_not_raised():
 @pytest.mark.parametrize("kw, message", [
     (dict(depth=0), "depth"), (dict(depth=1001), "depth"), (dict(depth=2.0), "depth"),
     (dict(width=0), "width"), (dict(width=1025), "width"), (dict(batch=513), "batch"),
-    (dict(init="kaiming"), "init"), (dict(norm="batchnorm"), "norm"),
+    (dict(init="kaiming"), "init"), (dict(norm="groupnorm"), "norm"),
     (dict(activation="swishy"), "unknown activation"), (dict(params={"beta": 1.0}), "beta"),
     (dict(activation="elu", params={"alpha": math.nan}), "alpha"),
     (dict(gain=-1.0), "gain"), (dict(gain=math.inf), "gain"), (dict(bias_std=-0.1), "bias_std"),
