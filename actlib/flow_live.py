@@ -16,6 +16,14 @@ from actlib import flow_figures
 from actlib.live import trace_patch
 
 GAIN_VALUES = tuple(round(0.1 + 0.05 * i, 2) for i in range(79))  # the page's gain slider
+# The depth slider: every depth to 100 (where it can be live), then coarser steps to 1000,
+# so the live part is most of the track and not its first tenth.
+DEPTH_VALUES = tuple(range(1, 101)) + tuple(range(110, 201, 10)) + tuple(range(250, 1001, 50))
+
+
+def depth_values(depth: int) -> list[int]:
+    """The depth slider's values, with ``depth`` itself when a link gives one between steps."""
+    return sorted(set(DEPTH_VALUES) | {int(depth)})
 
 
 def layout_patch(base: dict, layout: dict) -> dict:

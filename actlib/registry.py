@@ -56,6 +56,9 @@ class Activation:
     def param_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params)
 
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 

@@ -46,6 +46,17 @@ def slider_values(param: Param, current: float | None = None,
     return grid
 
 
+def value_texts(param: Param, values) -> list[str]:
+    """How the slider shows each value: the step's decimals (0.05 -> "1.00"), and four
+    significant digits for a value between steps (SELU's alpha: "1.673")."""
+    decimals = max(0, -math.floor(math.log10(param.step) + 1e-9)) if param.step < 1 else 0
+    texts = []
+    for v in values:
+        on_grid = abs((v - param.min) / param.step - round((v - param.min) / param.step)) < 1e-6
+        texts.append(f"{v:.{decimals}f}" if on_grid else f"{v:.4g}")
+    return texts
+
+
 def nearest_index(values: np.ndarray, value: float) -> int:
     return int(np.argmin(np.abs(np.asarray(values) - float(value))))
 

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, figures, formulas, live, readouts, regions, urlstate
+from actlib import exports, figures, formulas, live, readouts, regions, sweep, urlstate
 from actlib.text import has, t
 from ui import live_chart, routing, url_sync
 
@@ -106,7 +106,8 @@ def explorer() -> None:
         slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         live_chart.live_chart(
             "explorer_chart", figure,
-            [live_chart.LiveSlider(f"param.{name}.{p}", p, p, values, index, frames)
+            [live_chart.LiveSlider(f"param.{name}.{p}", p, p, values, index, frames,
+                                   texts=sweep.value_texts(act.param(p), values))
              for p, values, index, frames in per_param],
             text=probe_text, presenter=presenter,
             config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})

@@ -108,13 +108,14 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
     depth_note = (t("flow.live_beyond", lang, depth=live_depth) if live_depth
                   else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
     live_gain = backward and flow.sweep_affordable(cfg, "gain")
+    depths = flow_live.depth_values(cfg.depth)
     gains = list(flow_live.GAIN_VALUES)
     if cfg.gain not in gains:  # a link's value between steps is shown exactly
         gains = sorted(gains + [cfg.gain])
         live_gain = False  # (the sweep covers the slider's own steps only)
     return [
-        live_chart.LiveSlider("flow.depth", "depth", t("flow.depth", lang), list(range(1, flow.MAX_DEPTH + 1)),
-                              cfg.depth - 1, frames, texts=[str(d) for d in range(1, flow.MAX_DEPTH + 1)],
+        live_chart.LiveSlider("flow.depth", "depth", t("flow.depth", lang), depths,
+                              depths.index(cfg.depth), frames, texts=[str(d) for d in depths],
                               beyond=depth_note),
         live_chart.LiveSlider("flow.gain", "gain", t("flow.gain", lang), gains, gains.index(cfg.gain),
                               gain_frames(cfg, lang, presenter) if live_gain else [],

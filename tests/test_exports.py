@@ -275,7 +275,7 @@ def buttons(at, downloads) -> dict[str, tuple[str, str, str]]:
 
 def charts(at) -> list[tuple[dict, dict]]:
     """(spec, config) of each Plotly chart on the page."""
-    return ([(chart["figure"], chart["config"]) for chart in live_charts(at)]
+    return ([(chart["figure"], chart["config"]) for chart in live_charts(at) if chart["figure"]]
             + [(json.loads(c.proto.spec), json.loads(c.proto.config or "{}")) for c in at.get("plotly_chart")])
 
 

@@ -32,7 +32,8 @@ from actlib import flow, urlstate
 from actlib.presets import PRESETS
 from actlib.text import CATALOGUE, t
 from apptest_helpers import (
-    APP, assert_no_exception, decode_array, expected, keep_running_app_py, run,
+    APP, assert_no_exception, decode_array, expected, keep_running_app_py, live_charts, live_slider,
+    run,
 )
 
 TIMEOUT = 120  # seconds per run: the first run imports JAX; a new shape compiles
@@ -64,9 +65,14 @@ def at(monkeypatch):
     return open_flow_page(monkeypatch)
 
 
+def widget(at, kind: str, key: str):
+    """An AppTest accessor by name (slider, selectbox...), or "live": a live chart's slider."""
+    return live_slider(at, key) if kind == "live" else getattr(at, kind)(key=key)
+
+
 def move(at, kind: str, key: str, value):
-    """Set widget ``key`` (an AppTest accessor name: slider, selectbox...) and rerun."""
-    getattr(at, kind)(key=key).set_value(value)
+    """Set widget ``key`` and rerun (a live slider: what its release commits)."""
+    widget(at, kind, key).set_value(value)
     return run(at)
 
 
@@ -88,10 +94,10 @@ def page_config(at) -> flow.StackConfig:
               for p in actlib.get(activation).params}
     width = int(at.select_slider(key="flow.width").value)
     batch = int(at.select_slider(key="flow.batch").value)
-    depth = min(int(at.slider(key="flow.depth").value), flow.affordable_depth(width, batch))
+    depth = min(int(live_slider(at, "flow.depth").value), flow.affordable_depth(width, batch))
     return flow.StackConfig(
         depth=depth, width=width, activation=activation, params=params,
-        init=at.selectbox(key="flow.init").value, gain=float(at.slider(key="flow.gain").value),
+        init=at.selectbox(key="flow.init").value, gain=float(live_slider(at, "flow.gain").value),
         bias_std=float(at.slider(key="flow.bias").value), batch=batch,
         seed=int(at.number_input(key="flow.seed").value),
         residual=bool(at.toggle(key="flow.residual").value),
@@ -134,7 +140,8 @@ def preset_labels(at) -> dict[str, str]:
 def charts(at) -> list[dict]:
     import json
 
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return ([c["figure"] for c in live_charts(at) if c["figure"]]
+            + [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")])
 
 
 def backward_chart(at) -> dict:
@@ -290,7 +297,7 @@ def assert_page_consistent(at) -> flow.FlowResult:
 
 def test_default_page(at):
     assert [e.value for e in at.title] == [t("flow.title")]
-    assert at.slider(key="flow.depth").value == 50
+    assert live_slider(at, "flow.depth").value == 50
     cfg = page_config(at)
     assert cfg == flow.StackConfig()  # the page's defaults are StackConfig's
     assert preset_labels(at) == {name: t(f"preset.{name}") for name in PRESETS}
@@ -304,11 +311,11 @@ def test_default_page(at):
 
 CONTROL_ENDS = [
     # (accessor, key, lowest, highest): the widget's own ends, checked below
-    ("slider", "flow.depth", 1, flow.MAX_DEPTH),
+    ("live", "flow.depth", 1, flow.MAX_DEPTH),
     ("select_slider", "flow.width", urlstate.WIDTHS[0], urlstate.WIDTHS[-1]),
     ("selectbox", "flow.activation", NAMES[0], NAMES[-1]),
     ("selectbox", "flow.init", flow.INITS[0], flow.INITS[-1]),
-    ("slider", "flow.gain", 0.1, 4.0),
+    ("live", "flow.gain", 0.1, 4.0),
     ("slider", "flow.bias", 0.0, 1.0),
     ("select_slider", "flow.batch", urlstate.BATCHES[0], urlstate.BATCHES[-1]),
     ("number_input", "flow.seed", 0, 1_000_000),
@@ -318,7 +325,7 @@ CONTROL_ENDS = [
 
 
 def assert_widget_ends(widget, kind: str, lo, hi) -> None:
-    if kind in ("slider", "number_input"):
+    if kind in ("slider", "number_input", "live"):
         assert (widget.min, widget.max) == (lo, hi)
     elif kind == "select_slider":
         assert (widget.options[0], widget.options[-1]) == (str(lo), str(hi))
@@ -328,10 +335,10 @@ def assert_widget_ends(widget, kind: str, lo, hi) -> None:
 
 @pytest.mark.parametrize("kind, key, lo, hi", [pytest.param(*c, id=c[1]) for c in CONTROL_ENDS])
 def test_control_to_both_ends(at, kind, key, lo, hi):
-    assert_widget_ends(getattr(at, kind)(key=key), kind, lo, hi)
+    assert_widget_ends(widget(at, kind, key), kind, lo, hi)
     for value in (hi, lo, hi) if kind == "toggle" else (lo, hi):
         move(at, kind, key, value)
-        assert getattr(at, kind)(key=key).value == value
+        assert widget(at, kind, key).value == value
         result = assert_page_consistent(at)
         if key == "flow.depth":
             assert result.depth == value
@@ -422,7 +429,7 @@ def test_preset_sets_its_controls_and_verdict(at, name):
     click(at, f"preset.{name}")
     assert at.selectbox(key="flow.activation").value == preset["activation"]
     assert at.selectbox(key="flow.init").value == preset["init"]
-    assert at.slider(key="flow.gain").value == pytest.approx(preset["gain"])
+    assert live_slider(at, "flow.gain").value == pytest.approx(preset["gain"])
     assert at.slider(key="flow.bias").value == pytest.approx(preset["bias_std"])
     assert at.toggle(key="flow.residual").value is preset["residual"]
     assert at.toggle(key="flow.layernorm").value is (preset["norm"] == "layernorm")
@@ -447,7 +454,7 @@ def test_preset_sets_its_controls_and_verdict(at, name):
 
 
 def test_preset_after_other_changes_keeps_depth_and_resets_physics(at):
-    move(at, "slider", "flow.depth", 60)
+    move(at, "live", "flow.depth", 60)
     move(at, "slider", "flow.bias", 0.5)
     move(at, "toggle", "flow.layernorm", True)
     click(at, "preset.relu_unit")
@@ -459,7 +466,7 @@ def test_preset_after_other_changes_keeps_depth_and_resets_physics(at):
 # --- the backward chart --------------------------------------------------------------------
 
 def test_deep_stack_is_drawn_at_200_layers(at):
-    move(at, "slider", "flow.depth", 300)
+    move(at, "live", "flow.depth", 300)
     cfg = page_config(at)
     result = assert_backward_chart(at, cfg)
     spec = backward_chart(at)
@@ -470,7 +477,7 @@ def test_deep_stack_is_drawn_at_200_layers(at):
 
 
 def test_depth_1_has_one_frame_and_a_zero_exponent(at):
-    move(at, "slider", "flow.depth", 1)
+    move(at, "live", "flow.depth", 1)
     result = assert_page_consistent(at)
     assert verdict(at) == {"kind": "stable", "element": "success", "exponent": 0.0, "depth": 1}
     assert_frames(backward_chart(at), 1, result.log10_grad)
@@ -545,7 +552,7 @@ def assert_training_view(at, cfg: flow.StackConfig, steps: int, learning_rate: f
 
 def test_training_diverges_and_says_when(at):
     click(at, "preset.tanh_gain2")
-    move(at, "slider", "flow.gain", 4.0)
+    move(at, "live", "flow.gain", 4.0)
     show_view(at, "training")
     move(at, "select_slider", "flow.learning_rate", 1.0)
     cfg = page_config(at)
@@ -563,7 +570,7 @@ def test_too_big_stack_falls_back_to_the_affordable_depth(at):
     assert 1 <= allowed < flow.MAX_DEPTH
     move(at, "select_slider", "flow.width", 1024)
     move(at, "select_slider", "flow.batch", 512)
-    move(at, "slider", "flow.depth", 1000)
+    move(at, "live", "flow.depth", 1000)
     warning = t("flow.too_big", depth=1000, width=1024, batch=512, allowed=allowed)
     assert warning in [str(w.value) for w in at.warning]
     spec = backward_chart(at)
@@ -577,8 +584,8 @@ def test_too_big_stack_falls_back_to_the_affordable_depth(at):
 
 def test_overflow_is_reported_not_raised(at):
     move(at, "selectbox", "flow.activation", "relu")
-    move(at, "slider", "flow.gain", 4.0)
-    move(at, "slider", "flow.depth", 300)
+    move(at, "live", "flow.gain", 4.0)
+    move(at, "live", "flow.depth", 300)
     result = assert_page_consistent(at)
     shown = verdict(at)
     assert shown["kind"] == "overflow", shown
@@ -648,10 +655,10 @@ def test_depth_within_a_bucket_compiles_nothing(at):
     move(at, "select_slider", "flow.batch", 8)
     with counting_compiles() as fresh:
         move(at, "selectbox", "flow.activation", "softsign")
-        move(at, "slider", "flow.depth", 40)
+        move(at, "live", "flow.depth", 40)
     assert fresh, "a fresh shape must compile: otherwise this counter sees nothing"
     with counting_compiles() as same_bucket:
         for depth in (60, 45, 64, 33):  # all in the 64-layer bucket
-            move(at, "slider", "flow.depth", depth)
+            move(at, "live", "flow.depth", depth)
             assert_page_consistent(at)
     assert same_bucket == [], f"{len(same_bucket)} compile events moving depth within one bucket"

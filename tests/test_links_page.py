@@ -202,10 +202,10 @@ def test_flow_link_restores_the_exact_view():
     no_exception(at)
     assert notices(at) == []
     assert [e.value for e in at.title] == [t("flow.title", "en")]
-    assert at.slider(key="flow.depth").value == 120
+    assert live_slider(at, "flow.depth").value == 120
     assert at.selectbox(key="flow.activation").value == "sigmoid"
     assert at.selectbox(key="flow.init").value == "he"
-    assert at.slider(key="flow.gain").value == 1.5
+    assert live_slider(at, "flow.gain").value == 1.5
     assert at.toggle(key="flow.residual").value is True
     assert at.toggle(key="flow.layernorm").value is False
     assert at.session_state["flow.view"] == "forward"
@@ -296,7 +296,7 @@ def test_widget_ranges_match_the_url_fields():
                     "steps": "30", "lr": "0.1"}, page="flow")
     by_key = {f.state_key: f for f in current_fields(at, "flow")}
     for key in ("flow.depth", "flow.gain", "flow.bias", "flow.steps", "flow.param.elu.alpha"):
-        s = at.slider(key=key)
+        s = live_slider(at, key) if key in ("flow.depth", "flow.gain") else at.slider(key=key)
         assert (s.min, s.max) == (by_key[key].lo, by_key[key].hi), key
     seed = at.number_input(key="flow.seed")
     assert (seed.min, seed.max) == (by_key["flow.seed"].lo, by_key["flow.seed"].hi)
@@ -343,11 +343,11 @@ def test_moving_explorer_controls_rewrites_the_url():
 def test_moving_flow_controls_rewrites_the_url():
     at = open_link(None, page="flow")
     no_exception(at)
-    at.slider(key="flow.depth").set_value(30)
+    live_slider(at, "flow.depth").set_value(30)
     rerun(at)
     assert at.query_params["depth"] == "30"
     at.select_slider(key="flow.width").set_value(64)
-    at.slider(key="flow.gain").set_value(1.25)
+    live_slider(at, "flow.gain").set_value(1.25)
     at.toggle(key="flow.residual").set_value(True)
     rerun(at)
     assert (at.query_params["width"], at.query_params["gain"], at.query_params["residual"]) == \
@@ -579,7 +579,7 @@ def test_layer_above_depth_in_a_link(query):
 def test_lowering_depth_below_the_inspected_layer():
     at = open_link({"view": "forward", "layer": "40"}, page="flow")
     no_exception(at)
-    at.slider(key="flow.depth").set_value(10)
+    live_slider(at, "flow.depth").set_value(10)
     at.run()
     no_exception(at)
     assert at.slider(key="flow.layer").value <= 10
@@ -622,7 +622,8 @@ def test_copy_link_follows_the_controls(page, key, slider, value, want):
 
     at = open_link({"alpha": "2.5"} if page == "explorer" else {}, page=page)
     no_exception(at)
-    (live_slider(at, key=slider) if slider.startswith("param.") else at.slider(key=slider)).set_value(value)
+    live = slider.startswith("param.") or slider in ("flow.depth", "flow.gain")
+    (live_slider(at, key=slider) if live else at.slider(key=slider)).set_value(value)
     rerun(at)
     assert at.query_params[key] == want
     [link] = [c.value for c in at.code]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import APP, TIMEOUT, assert_no_exception, keep_running_app_py
+from apptest_helpers import APP, TIMEOUT, assert_no_exception, keep_running_app_py, live_charts
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 LINKS = re.findall(r"`(http://localhost:8501/[^`]*)`", README.read_text(encoding="utf-8"))
@@ -32,6 +32,6 @@ def test_lesson_link_opens_cleanly(monkeypatch, link):
     assert_no_exception(at)
     notices = [w.value for w in at.warning if w.icon == "🔗"]  # "this link's ... was ..."
     assert not notices
-    assert len(at.get("plotly_chart")) >= 1
+    assert len(at.get("plotly_chart")) + len([c for c in live_charts(at) if c["figure"]]) >= 1
     for key, value in query.items():  # the view is the one the link asks for
         assert at.query_params[key] == [value] or at.query_params[key] == value, key

@@ -31,7 +31,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 # Every Plotly chart on the page, Plotly's typed arrays decoded: [{traces: [{name, x, y}]}],
 # or null while a chart is not drawn yet.
 READ_CHARTS = r"""() => {
-""" + DECODE_ARRAYS + r"""  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+""" + DECODE_ARRAYS + r"""  const charts = [...document.querySelectorAll('.live-plot.js-plotly-plot, [data-testid="stPlotlyChart"] .js-plotly-plot')];
   if (!charts.length || charts.some(gd => !gd.data || !gd._fullLayout)) return null;
   return charts.map(gd => ({traces: gd.data.map(t => ({name: t.name, x: decode(t.x), y: decode(t.y)}))}));
 }"""
@@ -101,24 +101,33 @@ def link_notices(page: Page) -> list[str]:
     return [text.strip() for text in alerts.get_by_test_id("stMarkdownContainer").all_inner_texts()]
 
 
+def live_row(page: Page, label: str):
+    """A live chart's slider row (ui/live_chart.py) labelled exactly ``label``."""
+    return page.locator(".live-row").filter(has=page.locator(".live-label > span").get_by_text(label, exact=True))
+
+
 def labelled_slider(page: Page, label: str):
-    """The thumb(s) of the slider labelled exactly ``label``."""
-    return page.get_by_test_id("stSlider").filter(
+    """The thumb(s) of the slider labelled exactly ``label``: a Streamlit slider, or a
+    live chart's range input."""
+    streamlit = page.get_by_test_id("stSlider").filter(
         has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)).get_by_role("slider")
+    return streamlit.or_(live_row(page, label).locator("input[type=range]"))
 
 
 def slider_values(page: Page, label: str) -> list[float]:
-    """The value of each thumb of the slider labelled ``label`` (its range input's value)."""
+    """The value of each thumb of the slider labelled ``label`` (a live slider's input
+    holds a step index; its value is what it announces)."""
     thumbs = labelled_slider(page, label)
     expect(thumbs.first).to_be_attached()
-    return [float(v) for v in thumbs.evaluate_all("els => els.map(e => e.value)")]
+    return [float(v) for v in thumbs.evaluate_all(
+        "els => els.map(e => e.closest('.live-row') ? e.getAttribute('aria-valuetext') : e.value)")]
 
 
 def slider_shown(page: Page, label: str) -> list[str]:
-    """The numbers the slider shows on its thumbs."""
+    """The numbers the slider shows on its thumbs (beside a live slider's label)."""
     return page.get_by_test_id("stSlider").filter(
         has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
-    ).get_by_test_id("stSliderThumbValue").all_inner_texts()
+    ).get_by_test_id("stSliderThumbValue").or_(live_row(page, label).locator(".live-value")).all_inner_texts()
 
 
 def open_page(page: Page, url: str, first_trace: str, length: int | None = None) -> list[str]:
@@ -157,7 +166,7 @@ def test_explorer_link_restores_the_view(page: Page, served: str):
     expect(nav).to_contain_text(t("nav.gradient_flow", "ja"))
     # the chart: SELU with alpha 2.5, scale 1.2 over [-3, 4], f″ and both overlays
     x, y = trace(page, t("chart.f", "ja"))
-    assert (x[0], x[-1], x.size) == (-3.0, 4.0, 801)
+    assert (x[0], x[-1], x.size) == (-3.0, 4.0, 301)
     np.testing.assert_allclose(y, selu(x, 2.5, 1.2), rtol=2e-5, atol=2e-6)
     for name in ("relu", "tanh"):
         trace(page, t(f"act.{name}.title", "ja"))
@@ -266,7 +275,7 @@ def test_each_page_keeps_only_its_own_parameters_in_the_address(page: Page, serv
 def test_play_replays_the_backward_pass(page: Page, served: str):
     errors = open_page(page, f"{served}/gradient_flow?depth=30", t("flow.measured"), length=30)
     page.evaluate("""() => {
-      const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+      const gd = document.querySelector('.live-plot.js-plotly-plot, [data-testid="stPlotlyChart"] .js-plotly-plot');
       window.__frames = []; window.__done = 0;
       gd.on('plotly_animatingframe', e => window.__frames.push(e.name));
       gd.on('plotly_animated', () => { window.__done += 1; });
@@ -297,7 +306,7 @@ def test_download_the_explorer_csv(page: Page, served: str):
     assert download.suggested_filename == "activation_selu_alpha2.5_scale1.2.csv"
     header, rows = read_download(download)
     assert header == ["x", "f", "f_prime", "f_second", f"overlay_{t('act.relu.title')}"]
-    assert len(rows) == 801
+    assert len(rows) == 301
     x, f = trace(page, t("chart.f"))
     np.testing.assert_array_equal(np.array([float(r[0]) for r in rows]), x)
     np.testing.assert_array_equal(np.array([float(r[1]) for r in rows]), f)
@@ -378,7 +387,7 @@ def test_malformed_link_gets_a_polite_notice_and_a_chart(page: Page, served: str
     assert slider_values(page, "alpha") == [1.0]
     assert slider_values(page, t("explorer.x_range")) == [-5.0, 5.0]
     x, y = trace(page, t("chart.f"))
-    assert x.size == 801 and np.isfinite(y).all()
+    assert x.size == 301 and np.isfinite(y).all()
     url = wait_url(page, "/", alpha="1", xmin="-5")
     assert "bogus" not in url
     assert page.get_by_test_id("stException").count() == 0

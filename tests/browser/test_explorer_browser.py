@@ -25,7 +25,7 @@ F, DF = "f(x)", "f′(x)"  # the trace names (chart.f, chart.df in English)
 # The drawn chart: gd.data with Plotly's base64 typed arrays ({dtype, bdata}) decoded.
 # null until Plotly has drawn at least one trace.
 READ_CHART = r"""() => {
-  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const gd = document.querySelector('.live-plot.js-plotly-plot, [data-testid="stPlotlyChart"] .js-plotly-plot');
   if (!gd || !gd.data || !gd._fullLayout || !gd.querySelector('.scatterlayer .trace')) return null;
 """ + DECODE_ARRAYS + r"""  const title = gd.layout.title;
   return {
@@ -117,7 +117,7 @@ def sigmoid(x):
 def assert_curves(chart: dict, f, df) -> None:
     """The chart's f and f′ traces equal ``f(x)`` and ``df(x)`` at every drawn x (float32)."""
     x, y = trace(chart, F)
-    assert x.size == 801, f"f trace has {x.size} points, expected 801"
+    assert x.size == 301, f"f trace has {x.size} points, expected 301"
     np.testing.assert_allclose(y, f(x), rtol=2e-5, atol=2e-6, err_msg="f trace")
     x, y = trace(chart, DF)
     np.testing.assert_allclose(y, df(x), rtol=2e-5, atol=2e-6, err_msg="f′ trace")
@@ -178,11 +178,8 @@ def open_explorer(page: Page, url: str) -> list[str]:
 
 
 def alpha_sliders(page: Page):
-    """The thumb(s) of the slider labelled exactly "alpha". (The thumb's accessible name
-    is "alpha alpha": react-aria labels it by itself and by its group.)"""
-    labelled = page.get_by_test_id("stSlider").filter(
-        has=page.get_by_test_id("stWidgetLabel").get_by_text("alpha", exact=True))
-    return labelled.get_by_role("slider")
+    """The live chart's "alpha" slider: a range input whose accessible name is the parameter's."""
+    return page.get_by_role("slider", name="alpha", exact=True)
 
 
 def alpha_slider(page: Page):

@@ -38,7 +38,7 @@ INIT_SCRIPT = r"""
   window.WebSocket = class extends Socket {
     send(data) { if (W.armed) W.sent += 1; return super.send(data); }
   };
-  W.chart = () => document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  W.chart = () => document.querySelector('.live-plot.js-plotly-plot, [data-testid="stPlotlyChart"] .js-plotly-plot');
   W.state = () => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
   W.ready = () => {
     const gd = W.chart();
@@ -91,7 +91,7 @@ def verdict(page: Page) -> tuple[str, float, int]:
 
 
 def play_button(page: Page):
-    return page.locator('[data-testid="stPlotlyChart"] .updatemenu-button').filter(
+    return page.locator('.live-plot .updatemenu-button').filter(
         has_text=t("flow.play"))
 
 
@@ -113,7 +113,7 @@ def test_play_animates_in_the_browser_without_a_rerun(page: Page, app_url: str):
         assert markers == line and active == line - 1, samples
 
     # Pause holds the frame
-    page.locator('[data-testid="stPlotlyChart"] .updatemenu-button').filter(
+    page.locator('.live-plot .updatemenu-button').filter(
         has_text=t("flow.pause")).click()
     held = page.evaluate("() => window.__flow.snapshot()")
     page.wait_for_timeout(600)

@@ -1,0 +1,150 @@
+"""Live sliders in a real browser: while a thumb is dragged the chart shows, at every
+step it crosses, exactly that step's curve; the release commits the value.
+
+The drag is a real pointer drag (Playwright's mouse, down, 12+ moves, up). At each
+step the test reads the value beside the thumb and the trace data Plotly holds, and
+compares them with an independent float64 closed form (tests/reference.py) or with
+actlib's engine at that value; after release it checks the address, the formulas and
+the properties table. Every wait is on page state.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+from actlib import flow
+from actlib.text import t
+from tests.browser.plotly_js import DECODE_ARRAYS
+from tests.reference import REFERENCE
+
+pytestmark = pytest.mark.browser
+
+FIRST_LOAD_MS = 90_000
+RERUN_MS = 30_000
+
+# What the live chart shows now: the slider value it last painted, the number of paints,
+# and its traces with the typed arrays decoded.
+READ_LIVE = r"""() => {
+  const root = document.querySelector('.live-root');
+  const gd = root && root.querySelector('.live-plot.js-plotly-plot');
+  if (!gd || !gd.data) return null;
+""" + DECODE_ARRAYS + r"""  return {
+    shown: root.dataset.shownValue || '', painted: +(root.dataset.painted || 0),
+    traces: gd.data.map(t => ({name: t.name, x: decode(t.x), y: decode(t.y)})),
+  };
+}"""
+
+
+def read_live(page: Page) -> dict:
+    return page.evaluate(READ_LIVE)
+
+
+def trace(chart: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The first trace called ``name`` (the gradient page's line; its markers share the name)."""
+    found = next(tr for tr in chart["traces"] if tr["name"] == name)
+    return (np.array([np.nan if v is None else v for v in found["x"]], dtype=float),
+            np.array([np.nan if v is None else v for v in found["y"]], dtype=float))
+
+
+def drag_steps(page: Page, name: str, fractions: list[float]):
+    """Press the thumb of slider ``name`` and move it through ``fractions`` of its track,
+    yielding after each move once the chart has painted the step under the thumb."""
+    slider = page.get_by_role("slider", name=name, exact=True)
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    at = lambda f: box["x"] + 8 + f * (box["width"] - 16)  # the thumb's centre at each end
+    page.mouse.move(at(fractions[0]), y)
+    page.mouse.down()
+    for f in fractions:
+        page.mouse.move(at(f), y, steps=2)
+        shown = slider.get_attribute("aria-valuetext")
+        page.wait_for_function(
+            "(v) => document.querySelector('.live-root').dataset.shownValue !== '' && "
+            "Math.abs(+document.querySelector('.live-root').dataset.shownValue - v) < 1e-9",
+            arg=float(shown), timeout=RERUN_MS)
+        yield float(shown)
+    page.mouse.up()
+
+
+def query_of(page: Page) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+
+
+def test_dragging_alpha_draws_every_step_from_actlib(page: Page, app_url: str):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/?act=elu")
+    page.wait_for_function("() => document.querySelector('.live-root .main-svg') !== null",
+                           timeout=FIRST_LOAD_MS)
+    ref = REFERENCE["elu"]
+    painted_before = read_live(page)["painted"]
+    seen = []
+    fractions = list(np.linspace(0.2, 0.8, 14))  # alpha 0.6 .. 2.4 in steps of 0.05: 14 steps apart
+    for alpha in drag_steps(page, "alpha", fractions):
+        chart = read_live(page)
+        x, f = trace(chart, t("chart.f"))
+        _, df = trace(chart, t("chart.df"))
+        # float32 values of the closed form at exactly the value beside the thumb
+        np.testing.assert_allclose(f, ref.f(x, alpha=alpha), rtol=2e-6, atol=2e-6)
+        np.testing.assert_allclose(df, ref.df(x, alpha=alpha), rtol=2e-6, atol=2e-6)
+        seen.append(alpha)
+    assert len(set(seen)) >= 10, seen
+    assert read_live(page)["painted"] - painted_before >= 10
+    # the release commits: address, formulas and properties show the last value
+    last = seen[-1]
+    page.wait_for_function("(v) => new URLSearchParams(location.search).get('alpha') === v",
+                           arg=f"{last:g}", timeout=RERUN_MS)
+    # the formulas show alpha's value (4 significant digits), the table f'(0) = alpha
+    expect(page.get_by_test_id("stMarkdownContainer").filter(has=page.locator(".katex")).first
+           ).to_contain_text(f"{last:.4g}", timeout=RERUN_MS)
+    expect(page.get_by_test_id("stMarkdownContainer").filter(has=page.locator("table")).first
+           ).to_contain_text(f"{t('prop.slope_at_zero')}{last:.4g}", timeout=RERUN_MS)
+    assert errors == []
+
+
+def test_arrow_keys_step_and_commit(page: Page, app_url: str):
+    page.goto(f"{app_url}/?act=elu&alpha=1")
+    slider = page.get_by_role("slider", name="alpha", exact=True)
+    expect(slider).to_have_attribute("aria-valuetext", "1.00", timeout=FIRST_LOAD_MS)
+    slider.focus()
+    for key, want in (("ArrowRight", "1.05"), ("ArrowRight", "1.10"), ("ArrowLeft", "1.05")):
+        slider.press(key)
+        expect(slider).to_have_attribute("aria-valuetext", want)
+        page.wait_for_function("(v) => new URLSearchParams(location.search).get('alpha') === v",
+                               arg=f"{float(want):g}", timeout=RERUN_MS)
+        chart = read_live(page)
+        x, df = trace(chart, t("chart.df"))
+        np.testing.assert_allclose(df, REFERENCE["elu"].df(x, alpha=float(want)), rtol=2e-6, atol=2e-6)
+
+
+SMALL = {"act": "tanh", "width": "16", "batch": "8", "depth": "20"}
+
+
+def flow_config(query: dict) -> flow.StackConfig:
+    return flow.StackConfig(depth=int(query["depth"]), width=int(query["width"]),
+                            batch=int(query["batch"]), activation=query["act"],
+                            gain=float(query.get("gain", 1.0)))
+
+
+@pytest.mark.parametrize("name", ["depth", "gain"])
+def test_dragging_depth_and_gain_draws_each_stack(page: Page, app_url: str, name: str):
+    page.goto(f"{app_url}/gradient_flow?" + urllib.parse.urlencode(SMALL))
+    page.wait_for_function("() => document.querySelector('.live-root .main-svg') !== null",
+                           timeout=FIRST_LOAD_MS)
+    fractions = list(np.linspace(0.05, 0.3, 12)) if name == "depth" else list(np.linspace(0.1, 0.5, 12))
+    seen = []
+    for value in drag_steps(page, name, fractions):
+        x, y = trace(read_live(page), t("flow.measured"))
+        cfg = flow_config(SMALL | {name: str(int(value)) if name == "depth" else str(value)})
+        want = np.asarray(flow.gradient_flow(cfg).log10_grad, dtype=float)
+        assert len(y) == cfg.depth and np.array_equal(x, np.arange(1, cfg.depth + 1))
+        np.testing.assert_allclose(y, want, atol=2e-4)  # the chart rounds to 4 decimals
+        seen.append(value)
+    assert len(set(seen)) >= 8, seen
+    want = f"{int(seen[-1])}" if name == "depth" else f"{seen[-1]:g}"
+    page.wait_for_function(f"(v) => new URLSearchParams(location.search).get('{name}') === v",
+                           arg=want, timeout=RERUN_MS)
