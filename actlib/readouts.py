@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import math
 
-from actlib.properties import Properties
+from actlib.properties import RELU_MEAN_SHARE, Properties
 from actlib.text import t
 
 
 def _num(v: float) -> str:
     return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:.4g}"
+
+
+def _moment(v: float) -> str:
+    """Three decimals, as the moments are quoted in teaching; -0.000 shows as 0.000."""
+    return f"{v:.3f}".replace("-0.000", "0.000")
 
 
 def interval(p: Properties) -> str:
@@ -30,13 +35,22 @@ def property_rows(p: Properties, lang: str) -> list[tuple[str, str]]:
                else at(p.minimum, p.argmin, "prop.minimum_value"))
     return [
         (t("prop.range", lang), interval(p)),
-        (t("prop.zero_centred", lang), yes_no[p.zero_centred]),
+        (t("prop.zero_centred", lang), centring(p, lang)),
+        (t("prop.output_mean", lang), _moment(p.output_mean)),
+        (t("prop.output_std", lang), _moment(p.output_std)),
         (t("prop.monotonic", lang), yes_no[p.monotonic]),
         (t("prop.smooth", lang), yes_no[p.smooth]),
         (t("prop.max_slope", lang), at(p.max_slope, p.max_slope_at, "prop.max_slope_value")),
         (t("prop.slope_at_zero", lang), _num(p.slope_at_zero)),
         (t("prop.minimum", lang), minimum),
     ]
+
+
+def centring(p: Properties, lang: str) -> str:
+    """The zero-centred verdict in words (the rule is :attr:`Properties.centring`'s)."""
+    share = abs(p.output_mean) / p.output_std if p.output_std > 0 else math.inf
+    return t(f"prop.centring.{p.centring}", lang, mean=_moment(p.output_mean), share=f"{share:.2f}",
+             relu=f"{RELU_MEAN_SHARE:.2f}")
 
 
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:

@@ -94,7 +94,8 @@ def assert_probe_matches(at, name: str, x0: float, lang: str = "en", **params):
     return readouts
 
 
-PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.monotonic", "prop.smooth",
+PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.output_mean", "prop.output_std",
+                 "prop.monotonic", "prop.smooth",
                  "prop.max_slope", "prop.slope_at_zero", "prop.minimum")
 
 

@@ -412,7 +412,8 @@ def test_vanishing_regions_uses_the_default_threshold():
 
 def props(**changes) -> Properties:
     base = dict(name="hand", params=(), lower=-1.0, upper=1.0, lower_attained=False,
-                upper_attained=False, zero_centred=True, monotonic=True, smooth=True,
+                upper_attained=False, zero_centred=True, centring="odd", output_mean=0.0,
+                output_std=0.6279, monotonic=True, smooth=True,
                 max_slope=1.0, max_slope_at=0.0, slope_at_zero=1.0, minimum=None, argmin=None)
     return Properties(**(base | changes))
 
@@ -434,7 +435,9 @@ def test_property_rows_in_english_and_japanese():
               max_slope=1.0998, max_slope_at=2.3994, slope_at_zero=0.5, minimum=-0.27846, argmin=-1.27846)
     assert readouts.property_rows(p, "en") == [
         ("Output range", "[-0.2785, ∞)"),
-        ("Zero-centred", "yes"),
+        ("Zero-centred (x ~ N(0, 1))", "yes: odd, f(−x) = −f(x), so the mean is 0"),
+        ("Mean of f(x), x ~ N(0, 1)", "0.000"),
+        ("Std of f(x), x ~ N(0, 1)", "0.628"),
         ("Monotonic", "no"),
         ("Smooth (f′ continuous)", "yes"),
         ("Largest |f′|", "1.1 at x = 2.399"),
@@ -443,10 +446,24 @@ def test_property_rows_in_english_and_japanese():
     ]
     ja = readouts.property_rows(p, "ja")
     assert [label for label, _ in ja] == [t(k, "ja") for k in (
-        "prop.range", "prop.zero_centred", "prop.monotonic", "prop.smooth", "prop.max_slope",
-        "prop.slope_at_zero", "prop.minimum")]
-    assert ja[1][1] == t("prop.yes", "ja") and ja[2][1] == t("prop.no", "ja")
-    assert ja[4][1] == t("prop.max_slope_value", "ja", value="1.1", where="2.399")
+        "prop.range", "prop.zero_centred", "prop.output_mean", "prop.output_std", "prop.monotonic",
+        "prop.smooth", "prop.max_slope", "prop.slope_at_zero", "prop.minimum")]
+    assert ja[1][1] == t("prop.centring.odd", "ja") and ja[4][1] == t("prop.no", "ja")
+    assert ja[6][1] == t("prop.max_slope_value", "ja", value="1.1", where="2.399")
+
+
+@pytest.mark.parametrize(("changes", "en", "ja"), [
+    (dict(centring="zero_mean", output_mean=-2.7e-7, output_std=1.0),
+     "yes: mean 0.000, within 1% of the std", "はい(平均 0.000、標準偏差の 1% 以内)"),
+    (dict(centring="closer_than_relu", output_mean=0.16052, output_std=0.78688),
+     "partly: closer to zero than ReLU (mean/std 0.20; ReLU 0.68)",
+     "部分的(ReLU よりゼロに近い:平均/標準偏差 = 0.20、ReLU は 0.68)"),
+    (dict(centring="no", output_mean=0.39495, output_std=0.58657),
+     "no (mean/std 0.67; ReLU 0.68)", "いいえ(平均/標準偏差 = 0.67、ReLU は 0.68)"),
+])
+def test_centring_verdict_in_words(changes, en, ja):
+    p = props(zero_centred=changes["centring"] == "zero_mean", **changes)
+    assert (readouts.centring(p, "en"), readouts.centring(p, "ja")) == (en, ja)
 
 
 def test_property_rows_without_a_single_place():
@@ -460,7 +477,7 @@ def test_property_rows_without_a_single_place():
 def test_property_rows_of_every_activation_are_filled():
     for name in actlib.names():
         rows = readouts.property_rows(actlib.properties(name), "en")
-        assert len(rows) == 7 and all(label and value for label, value in rows), name
+        assert len(rows) == 9 and all(label and value for label, value in rows), name
 
 
 def test_markdown_table_escapes_pipes():
