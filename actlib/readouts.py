@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from actlib.properties import RELU_MEAN_SHARE, Properties
+from actlib.regions import KINDS, SMALL_SLOPE
 from actlib.text import t
 
 
@@ -51,6 +52,11 @@ def centring(p: Properties, lang: str) -> str:
     share = abs(p.output_mean) / p.output_std if p.output_std > 0 else math.inf
     return t(f"prop.centring.{p.centring}", lang, mean=_moment(p.output_mean), share=f"{share:.2f}",
              relu=f"{RELU_MEAN_SHARE:.2f}")
+
+
+def region_labels(lang: str) -> dict[str, str]:
+    """Legend names of the shaded region kinds, each stating the shared threshold."""
+    return {kind: t(f"chart.{kind}", lang, threshold=f"{SMALL_SLOPE:g}") for kind in KINDS}
 
 
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:

@@ -40,7 +40,7 @@ from jax import lax
 from actlib.registry import get
 
 BUCKETS: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
-SATURATION_SLOPE = 0.01   # |phi'| below this counts as saturated
+from actlib.regions import SMALL_SLOPE as SATURATION_SLOPE  # one threshold with the explorer
 LN_EPS = 1e-5
 _LN10 = math.log(10.0)
 

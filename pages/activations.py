@@ -77,15 +77,14 @@ def explorer() -> None:
     x = np.append(np.linspace(x_lo, x_hi, GRID_POINTS), probe_x).astype(np.float32)
     value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **params))
     overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
-    threshold = regions.SATURATION_THRESHOLD
-    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe", "dead")}
-    labels["saturated"] = t("chart.saturated", lang, threshold=threshold)
+    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe")}
+    labels |= readouts.region_labels(lang)
 
     with view:
         figure = figures.explorer_figure(
             x[:-1], value[:-1], first[:-1], second=second[:-1] if show_second else None,
             labels=labels, overlays=overlays,
-            regions=regions.vanishing_regions(x[:-1], first[:-1], threshold),
+            regions=regions.gradient_regions(x[:-1], first[:-1], tails=regions.tails(name, params)),
             probe=(float(x[-1]), float(value[-1]), float(first[-1])), presenter=presenter,
             title=title_of(name))
         slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())

@@ -21,7 +21,8 @@ import pytest
 from scipy import optimize
 
 import actlib
-from actlib.regions import SATURATION_THRESHOLD
+from actlib.readouts import region_labels
+from actlib.regions import SMALL_SLOPE
 from actlib.text import CATALOGUE, t
 from apptest_helpers import (
     chart_spec, chart_traces, expected, format_param, formula_element, formula_rows, has_trace,
@@ -36,7 +37,7 @@ GRID_POINTS = 801
 
 F, DF, D2F = t("chart.f"), t("chart.df"), t("chart.d2f")
 DEAD = t("chart.dead")
-SATURATED = t("chart.saturated", threshold=SATURATION_THRESHOLD)
+SATURATING = region_labels("en")["saturating"]
 
 # float32 chart values against float64 closed forms
 RTOL, ATOL = 1e-5, 1e-5
@@ -355,7 +356,7 @@ def test_explorer_controls_survive_a_visit_to_the_flow_page(at):
 def test_relu_shades_the_dead_half(at):
     select(at, "relu")
     traces = chart_traces(at)
-    assert not has_trace(traces, SATURATED)
+    assert not has_trace(traces, SATURATING)
     dead = trace_named(traces, DEAD)
     assert dead.spec["fill"] == "toself"
     [(lo, hi)] = shaded_intervals(dead)
@@ -372,10 +373,10 @@ def test_sigmoid_shades_both_saturated_tails(at):
     traces = chart_traces(at)
     assert not has_trace(traces, DEAD)
     # sigma' = s(1 - s) = threshold  <=>  s = (1 - sqrt(1 - 4 threshold)) / 2
-    s = (1 - math.sqrt(1 - 4 * SATURATION_THRESHOLD)) / 2
+    s = (1 - math.sqrt(1 - 4 * SMALL_SLOPE)) / 2
     edge = math.log((1 - s) / s)
     step = 20.0 / (GRID_POINTS - 1)
-    (lo1, hi1), (lo2, hi2) = shaded_intervals(trace_named(traces, SATURATED))
+    (lo1, hi1), (lo2, hi2) = shaded_intervals(trace_named(traces, SATURATING))
     assert lo1 == -10.0 and hi2 == 10.0
     assert hi1 == pytest.approx(-edge, abs=step) and lo2 == pytest.approx(edge, abs=step)
 
@@ -383,7 +384,7 @@ def test_sigmoid_shades_both_saturated_tails(at):
 def test_identity_shades_nothing(at):
     select(at, "identity")
     traces = chart_traces(at)
-    assert not has_trace(traces, DEAD) and not has_trace(traces, SATURATED)
+    assert not has_trace(traces, DEAD) and not has_trace(traces, SATURATING)
 
 
 # (activation, x range) where the true f′ is nonzero and representable in float32

@@ -333,8 +333,10 @@ _CARDS = {
                "加算・クリップ・乗算だけで計算でき、非常に軽いです。"),
               ("Quantisation-friendly; output still in [0, 1]",
                "量子化と相性が良く、出力も [0, 1] に収まります。")],
-        cons=[("Gradient is exactly 0 outside (−3, 3): hard saturation",
-               "(−3, 3) の外では勾配がちょうど0になる、強い飽和があります。"),
+        cons=[("f′ = 0 outside (−3, 3): flat parts that pass no gradient, a dead region like "
+               "ReLU's negative half",
+               "(−3, 3) の外では f′ = 0 で、勾配がまったく流れない平らな部分(ReLU の負側と同じ"
+               "死んだ領域)になります。"),
               ("Kinks at ±3; only a rough copy of the sigmoid",
                "±3 で折れ曲がり、シグモイドの近似としては粗いです。")],
     ),
