@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 
 from actlib.properties import RELU_MEAN_SHARE, Properties
+from actlib.registry import get
 from actlib.regions import KINDS, SMALL_SLOPE
-from actlib.text import t
+from actlib.text import has, t
 
 
 def _num(v: float) -> str:
@@ -57,6 +58,33 @@ def centring(p: Properties, lang: str) -> str:
 def region_labels(lang: str) -> dict[str, str]:
     """Legend names of the shaded region kinds, each stating the shared threshold."""
     return {kind: t(f"chart.{kind}", lang, threshold=f"{SMALL_SLOPE:g}") for kind in KINDS}
+
+
+def kink_line(name: str, lang: str) -> str:
+    """"At the kink: ..." for an activation with a kink, else ""."""
+    key = f"act.{name}.kink"
+    return t("explorer.kink", lang, note=t(key, lang)) if has(key) else ""
+
+
+# The registry's LaTeX symbols as plain Unicode, for widget labels (no KaTeX there).
+_SYMBOLS = {r"\alpha": "α", r"\beta": "β", r"\lambda": "λ", "w_1": "w₁", "w_2": "w₂",
+            "b_1": "b₁", "b_2": "b₂"}
+
+
+def param_symbol(activation: str, param: str) -> str:
+    """The symbol the formulas and cards use for ``param`` (α, λ, K, c...)."""
+    [p] = [p for p in get(activation).params if p.name == param]
+    return _SYMBOLS.get(p.symbol, p.symbol or param)
+
+
+def param_label(activation: str, param: str, lang: str) -> str:
+    """A slider's visible label, symbol and name: "α (alpha)"."""
+    return t("param.label", lang, symbol=param_symbol(activation, param), name=param)
+
+
+def param_help(activation: str, param: str, lang: str) -> str:
+    """What the parameter does, in a sentence (a slider's help text)."""
+    return t(f"param.{activation}.{param}", lang)
 
 
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:

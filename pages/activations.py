@@ -69,7 +69,8 @@ def explorer() -> None:
             x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
         show_second = st.toggle(t("explorer.show_second", lang), key="explorer.show_second")
         overlay_names = st.multiselect(t("explorer.overlay", lang), [n for n in names if n != name],
-                                       key="explorer.overlays", format_func=title_of)
+                                       key="explorer.overlays", format_func=title_of,
+                                       placeholder=t("explorer.overlay_placeholder", lang))
         probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, step=0.1,
                                   key="explorer.probe_x", help=t("explorer.probe_help", lang))
 
@@ -99,7 +100,7 @@ def explorer() -> None:
             help=t("export.help", lang), icon="⬇️", key="explorer_csv")
         formula_col, facts_col = st.columns([1.3, 1])
         # one element each: fewer elements make a faster redraw in the browser
-        kink = f"\n\n{t('explorer.kink', lang, note=act.kink_note)}" if act.kink_note else ""
+        kink = f"\n\n{readouts.kink_line(name, lang)}" if readouts.kink_line(name, lang) else ""
         formula_col.markdown(
             f"**{t('explorer.formulas', lang)}**\n\n"
             f"$$\n\\begin{{aligned}} {formulas.function_latex(act, params).replace(' = ', ' &= ', 1)}"

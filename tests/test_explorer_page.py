@@ -21,6 +21,7 @@ import pytest
 from scipy import optimize
 
 import actlib
+from actlib import readouts
 from actlib.readouts import region_labels
 from actlib.regions import SMALL_SLOPE
 from actlib.text import CATALOGUE, t
@@ -31,6 +32,7 @@ from apptest_helpers import (
 )
 
 NAMES = actlib.names()
+has_kink = lambda name: f"act.{name}.kink" in CATALOGUE
 PARAM_ENDS = [pytest.param(name, p.name, end, id=f"{name}-{p.name}-{end}")
               for name in NAMES for p in actlib.get(name).params for end in ("min", "max")]
 GRID_POINTS = 801
@@ -118,7 +120,7 @@ def test_default_page_is_elu_with_alpha_one(at):
     assert len(at.latex) == 0 and len(at.metric) == 0
     element = formula_element(at)
     assert element.startswith(f"**{t('explorer.formulas')}**")
-    assert t("explorer.kink", note=actlib.get("elu").kink_note) in element
+    assert readouts.kink_line("elu", "en") in element
     assert element.rstrip().endswith(t("probe.line", x="0", f="0", df="1", d2f="1"))
     assert_probe_matches(at, "elu", 0.0, alpha=1.0)
 
@@ -139,8 +141,8 @@ def test_every_activation_renders_its_sliders_and_curves(at, name):
     # the reset button is there exactly when there is something to reset
     assert [b.label for b in at.button] == ([t("explorer.reset")] if act.params else [])
     assert formula_rows(at) == expected_formulas(act, act.defaults())
-    kink = t("explorer.kink", note=act.kink_note)
-    assert (kink in formula_element(at)) == bool(act.kink_note)
+    kink = readouts.kink_line(name, "en")
+    assert (bool(kink) and kink in formula_element(at)) == has_kink(name)
     assert_probe_matches(at, name, 0.0)
     # the properties table: header and every row, labels intact (their | escaped)
     [table] = markdown_tables(at)
