@@ -94,13 +94,39 @@ def gradient_regions(x, first, *, tails: Tails, threshold: float = SMALL_SLOPE
     magnitude = np.abs(slope)
     dead = magnitude == 0
     small = (magnitude < np.float32(threshold)) & ~dead
-    out["dead"] = _intervals(x, _runs(dead))
     flat = dead | small | ~np.isfinite(slope)
     for run in _runs(small):
         signs = np.sign(slope[run[0]:run[1] + 1])
         if signs.min() != signs.max():                # f' crosses zero: a stationary point
             continue
         out["saturating" if _saturating(run, slope, flat, tails) else "small_gradient"].append(run)
-    out["saturating"] = _intervals(x, out["saturating"])
+    dead_runs = _runs(dead)
+    for run in _underflowed(dead_runs, out["saturating"], len(x)):
+        dead_runs.remove(run)                         # f' underflowed float32 in a saturating tail
+        out["saturating"].append(run)
+    out["dead"] = _intervals(x, dead_runs)
+    out["saturating"] = _intervals(x, _merged(out["saturating"]))
     out["small_gradient"] = _intervals(x, out["small_gradient"])
+    return out
+
+
+def _underflowed(dead_runs, saturating_runs, n: int) -> list[tuple[int, int]]:
+    """Dead runs at the chart's edge that a saturating run leads straight into.
+
+    A tail like GELU's or sigmoid's has f' > 0 everywhere, but f' rounds to 0 in
+    float32 far out (GELU below x = -13). Truly dead stretches (ReLU, hard
+    sigmoid) start with a jump of f', never after a run of small slopes.
+    """
+    ends = {s for s, _ in saturating_runs} | {e for _, e in saturating_runs}
+    return [(s, e) for s, e in dead_runs
+            if (s == 0 and e + 1 in ends) or (e == n - 1 and s - 1 in ends)]
+
+
+def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(runs):
+        if out and s <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
     return out

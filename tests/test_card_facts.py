@@ -188,3 +188,61 @@ def test_every_decimal_in_the_cards_is_checked(key):
 def test_both_languages_state_the_same_decimals(key):
     en, ja = (sorted(DECIMAL.findall(CATALOGUE[key][lang])) for lang in ("en", "ja"))
     assert en == ja, key
+
+
+# --- the cards agree with the computed properties -------------------------------------------
+
+def _card(name: str, lang: str) -> str:
+    return "\n".join(CATALOGUE[f"act.{name}.{part}"][lang] for part in ("purpose", "pros", "cons"))
+
+
+@pytest.mark.parametrize("name", actlib.names())
+def test_zero_centred_claims_agree_with_the_properties(name):
+    p = properties(name)
+    for line in _card(name, "en").split("\n"):
+        low = line.lower()
+        if "not zero-centred" in low:
+            assert not p.zero_centred, line
+        elif "closer to zero" in low or "closer to zero-centred" in low:
+            assert p.centring in ("closer_than_relu", "no") and not p.zero_centred, line
+        elif "zero-centred" in low:
+            assert p.zero_centred, line
+    # the Japanese card makes the same claim
+    en, ja = _card(name, "en").lower(), _card(name, "ja")
+    assert ("zero-centred" in en) == ("ゼロ中心" in ja), name
+
+
+# (activation, the sides where its card says it saturates)
+SATURATES = {"sigmoid": "both", "tanh": "both", "softsign": "both", "elu": "left", "gelu": "left",
+             "mish": "left", "softplus": "left", "log_sigmoid": "right"}
+
+
+@pytest.mark.parametrize("name", actlib.names())
+def test_saturation_claims_agree_with_the_shading(name):
+    from actlib import regions
+    x = np.linspace(-20.0, 20.0, 801).astype(np.float32)
+    found = regions.gradient_regions(x, np.asarray(actlib.curves(name, x)[1]), tails=regions.tails(name))
+    sides = {"left": any(lo == -20.0 for lo, _ in found["saturating"]),
+             "right": any(hi == 20.0 for _, hi in found["saturating"])}
+    en, ja = _card(name, "en").lower(), _card(name, "ja")
+    if name in SATURATES:
+        want = {"both": {"left", "right"}, "left": {"left"}, "right": {"right"}}[SATURATES[name]]
+        assert {side for side, shaded in sides.items() if shaded} == want
+        assert ("saturat" in en or "vanish" in en or "flat" in en) and ("飽和" in ja or "消え" in ja
+                                                                          or "平ら" in ja), name
+    else:
+        assert "no saturation" in en or not found["saturating"] or name in ("silu", "swish", "softmax",
+                                                                             "gelu_tanh", "celu", "selu")
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "prelu", "elu", "celu", "gelu", "mish"])
+def test_dying_relu_less_likely_means_a_nonzero_slope_for_negative_inputs(name):
+    en, ja = _card(name, "en"), _card(name, "ja")
+    assert "Dying ReLU problem" in en and "Dying ReLU問題" in ja
+    assert "no dying" not in en.lower()                        # never the absolute claim
+    assert all(d1(name, x) != 0 for x in (-5.0, -1.0, -0.1))
+
+
+def test_relu_and_default_maxout_do_die():
+    assert d1("relu", -1.0) == 0 == d1("maxout", -1.0)
+    assert "Dying ReLU問題" in _card("relu", "ja") and "f′ = 0" in _card("maxout", "en")

@@ -135,14 +135,15 @@ def test_tails_compile_once_and_then_nothing(count_compiles):
 # --- hand-made curves ------------------------------------------------------------------------
 
 def test_hand_made_curve_with_every_kind():
-    x = np.arange(10.0)    # step 1: intervals reach half a step past their end points
-    first = [0.0, 0.0, 0.004, 0.5, -0.002, -0.003, 0.5, 0.001, -0.001, 0.5]
-    found = gradient_regions(x, first, tails=Tails(left=True, right=False))
+    x = np.arange(12.0)    # step 1: intervals reach half a step past their end points
+    first = [0.0, 0.0, 0.5, -0.002, -0.003, 0.5, 0.001, -0.001, 0.5, 0.006, 0.003, 0.0]
+    found = gradient_regions(x, first, tails=Tails(left=True, right=True))
+    # x = 0..1: f' = 0 right after a jump from 0.5: dead
     assert found["dead"] == [(0.0, 1.5)]
-    # x = 2 leads into the left tail (dead points on the way): saturating
-    assert found["saturating"] == [(1.5, 2.5)]
-    # x = 4..5: one sign, no tail: small gradient; x = 7..8 crosses zero: not shaded
-    assert found["small_gradient"] == [(3.5, 5.5)]
+    # x = 3..4: one sign, not in a tail: small gradient; x = 6..7 crosses zero: not shaded
+    assert found["small_gradient"] == [(2.5, 4.5)]
+    # x = 9..10 flattens out into the right tail; the 0 at x = 11 is its float32 underflow
+    assert found["saturating"] == [(8.5, 11.0)]
 
 
 def test_threshold_is_compared_in_float32_and_is_exclusive():
@@ -166,3 +167,23 @@ def test_one_threshold_for_both_pages_stated_in_the_legend():
         labels = readouts.region_labels(lang)
         assert set(labels) == set(regions.KINDS)
         assert all(f"{SMALL_SLOPE:g}" in labels[k] for k in ("saturating", "small_gradient"))
+        # the gradient page's legend for the same count states the same number
+        assert f"|f′| < {SMALL_SLOPE:g}" in t("flow.saturated", lang)
+
+
+@pytest.mark.parametrize("name, params", [("gelu", {}), ("celu", {"alpha": 0.1}), ("softplus", {"beta": 10.0})])
+def test_float32_underflow_in_a_saturating_tail_is_not_called_dead(name, params):
+    # f' > 0 everywhere mathematically, but it rounds to 0 in float32 far left
+    x = np.linspace(-20.0, 20.0, GRID_POINTS).astype(np.float32)
+    first = np.asarray(actlib.curves(name, x, **params)[1])
+    assert first[0] == 0                                      # the underflow is really there
+    found = gradient_regions(x, first, tails=regions.tails(name, params))
+    assert found["dead"] == []
+    [(lo, hi)] = found["saturating"]
+    assert lo == -20.0 and hi < 0
+
+
+def test_true_dead_tails_stay_dead_next_to_nothing_small():
+    for name in ("relu", "hard_sigmoid", "relu6", "hard_swish"):
+        found = shading(name, (-20.0, 20.0))
+        assert found["dead"] and found["saturating"] == [], name

@@ -65,7 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "flow.histogram": {"en": "pre-activations z of layer {layer}", "ja": "第{layer}層の活性化関数への入力 z"},
     "flow.derivative": {"en": "f′(z)", "ja": "f′(z)"},
     "flow.stats_layer": {"en": "Layer", "ja": "層"},
-    "flow.saturated": {"en": "saturated units", "ja": "飽和したユニット"},
+    "flow.saturated": {"en": "saturated units (|f′| < 0.01)", "ja": "飽和したユニット(|f′| < 0.01)"},
     "flow.dead": {"en": "dead units (f′ = 0)", "ja": "死んだユニット(f′ = 0)"},
     "flow.act_std": {"en": "activation std", "ja": "活性の標準偏差"},
     "flow.training": {"en": "Training: gradient magnitudes while the stack learns a toy task",
