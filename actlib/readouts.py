@@ -87,6 +87,15 @@ def param_help(activation: str, param: str, lang: str) -> str:
     return t(f"param.{activation}.{param}", lang)
 
 
+def guide_markdown(topic: str, lang: str) -> str:
+    """A guide card (actlib/text/guides.py) as markdown: bold title, one bullet per line.
+
+    >>> guide_markdown("depth", "en")      # the gradient page's "why depth multiplies f′"
+    """
+    lines = t(f"guide.{topic}.body", lang).split("\n")
+    return f"**{t(f'guide.{topic}.title', lang)}**\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
     cell = lambda text: text.replace("|", "\\|")  # a bare | would end the cell
     lines = [f"| {cell(header[0])} | {cell(header[1])} |", "|:--|:--|"]

@@ -217,6 +217,14 @@ def test_guides_are_bilingual_bullet_cards(topic):
     assert len(t(f"guide.{topic}.body", "en").split("\n")) == len(t(f"guide.{topic}.body", "ja").split("\n"))
 
 
+def test_guide_markdown_is_a_title_and_one_bullet_per_line():
+    from actlib import readouts
+    for lang in text.LANGUAGES:
+        md = readouts.guide_markdown("depth", lang).split("\n")
+        assert md[0] == f"**{t('guide.depth.title', lang)}**" and md[1] == ""
+        assert md[2:] == [f"- {line}" for line in t("guide.depth.body", lang).split("\n")]
+
+
 def test_output_guide_covers_the_four_tasks_of_seed_004():
     body = t("guide.output.body", "ja")
     for task in ("回帰", "二値分類", "多クラス分類", "マルチラベル分類"):
