@@ -422,10 +422,10 @@ def test_property_rows_in_english_and_japanese():
     (dict(centring="zero_mean", output_mean=-2.7e-7, output_std=1.0),
      "yes: mean 0.000, within 1% of the std", "はい(平均 0.000、標準偏差の 1% 以内)"),
     (dict(centring="closer_than_relu", output_mean=0.16052, output_std=0.78688),
-     "partly: closer to zero than ReLU (mean/std 0.20; ReLU 0.68)",
-     "部分的(ReLU よりゼロに近い:平均/標準偏差 = 0.20、ReLU は 0.68)"),
+     "partly: closer to zero than ReLU (|mean|/std = 0.20; ReLU 0.68)",
+     "部分的(ReLU よりゼロに近い:|平均|/標準偏差 = 0.20、ReLU は 0.68)"),
     (dict(centring="no", output_mean=0.39495, output_std=0.58657),
-     "no (mean/std 0.67; ReLU 0.68)", "いいえ(平均/標準偏差 = 0.67、ReLU は 0.68)"),
+     "no (|mean|/std = 0.67; ReLU 0.68)", "いいえ(|平均|/標準偏差 = 0.67、ReLU は 0.68)"),
 ])
 def test_centring_verdict_in_words(changes, en, ja):
     p = props(zero_centred=changes["centring"] == "zero_mean", **changes)
