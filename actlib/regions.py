@@ -4,7 +4,8 @@
 * ``saturating``: |f'| < SMALL_SLOPE on a stretch that runs out to the chart's
   edge on a side where f tends to a finite limit (sigmoid's tails, ELU's left):
   a tail property, decided from the limits (:func:`tails`), not from the slope
-  alone;
+  alone; where f' then underflows to 0 in float32 (GELU below x = -13) the
+  stretch stays saturating, not dead;
 * ``small_gradient``: 0 < |f'| < SMALL_SLOPE with f' of one sign but no limit
   (leaky ReLU with alpha below the threshold). Where f' merely crosses zero
   (the minima of GELU, SiLU, Mish) nothing is shaded: a stationary point is not
