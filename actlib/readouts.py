@@ -87,13 +87,13 @@ def param_help(activation: str, param: str, lang: str) -> str:
     return t(f"param.{activation}.{param}", lang)
 
 
-def guide_markdown(topic: str, lang: str) -> str:
+def guide_markdown(topic: str, lang: str, *, with_title: bool = True) -> str:
     """A guide card (actlib/text/guides.py) as markdown: bold title, one bullet per line.
 
     >>> guide_markdown("depth", "en")      # the gradient page's "why depth multiplies f′"
     """
-    lines = t(f"guide.{topic}.body", lang).split("\n")
-    return f"**{t(f'guide.{topic}.title', lang)}**\n\n" + "\n".join(f"- {line}" for line in lines)
+    bullets = "\n".join(f"- {line}" for line in t(f"guide.{topic}.body", lang).split("\n"))
+    return f"**{t(f'guide.{topic}.title', lang)}**\n\n{bullets}" if with_title else bullets
 
 
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:

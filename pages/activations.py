@@ -130,3 +130,6 @@ with st.container(border=True):
             column.markdown(f"**{t('explorer.' + part, lang)}**\n\n{body}")
 if has(f"act.{name}.libraries"):
     st.info(f"**{t('explorer.libraries', lang)}**: {t(f'act.{name}.libraries', lang)}")
+for topic in ("output", "myths"):  # guides beside the cards (actlib/text/guides.py)
+    with st.expander(t(f"guide.{topic}.title", lang)):
+        st.markdown(readouts.guide_markdown(topic, lang, with_title=False))

@@ -223,6 +223,7 @@ def test_guide_markdown_is_a_title_and_one_bullet_per_line():
         md = readouts.guide_markdown("depth", lang).split("\n")
         assert md[0] == f"**{t('guide.depth.title', lang)}**" and md[1] == ""
         assert md[2:] == [f"- {line}" for line in t("guide.depth.body", lang).split("\n")]
+        assert readouts.guide_markdown("depth", lang, with_title=False).split("\n") == md[2:]
 
 
 def test_output_guide_covers_the_four_tasks_of_seed_004():

@@ -444,3 +444,15 @@ def test_no_catalogue_key_leaks_as_raw_text(at, lang):
     for name in NAMES:
         select(at, name)
         assert leaked_keys(visible_texts(at), CATALOGUE) == [], name
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_guides_under_the_card_and_the_overlay_placeholder(at, lang):
+    at.selectbox(key="lang").set_value(lang)
+    run(at)
+    labels = [e.label for e in at.expander]
+    assert t("guide.output.title", lang) in labels and t("guide.myths.title", lang) in labels
+    shown = "\n".join(e.value for e in at.markdown)
+    for topic in ("output", "myths"):
+        assert all(line in shown for line in t(f"guide.{topic}.body", lang).split("\n"))
+    assert at.multiselect(key="explorer.overlays").placeholder == t("explorer.overlay_placeholder", lang)
