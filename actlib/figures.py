@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-REGION_FILL = {"dead": "rgba(213, 94, 0, 0.18)", "saturated": "rgba(230, 159, 0, 0.22)"}
-REGION_PATTERN = {"dead": "x", "saturated": "/"}  # a cue that does not rely on colour
+REGION_FILL = {"dead": "rgba(213, 94, 0, 0.18)", "saturating": "rgba(230, 159, 0, 0.22)",
+               "small_gradient": "rgba(86, 180, 233, 0.22)"}
+REGION_PATTERN = {"dead": "x", "saturating": "/", "small_gradient": "."}  # cues beyond colour
 
 
 def packed(values) -> dict:
@@ -49,17 +50,18 @@ def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
     """f and f' (and optionally f'') over x, overlays drawn faintly, vanishing-gradient
     regions shaded, and an optional probe marker.
 
-    ``labels`` names the traces and axes: keys "f", "df", "d2f", "dead", "saturated", "probe",
-    "x", "y". Curves go out as packed float32 arrays (see :func:`packed`).
-    ``overlays`` is a sequence of (label, values); ``regions`` maps "dead"/"saturated"
-    to x intervals; ``probe`` is (x0, f(x0), f'(x0)); ``y_range`` fixes the y axis
-    (a live slider keeps it over all its steps), else it fits the curves shown.
+    ``labels`` names the traces and axes: keys "f", "df", "d2f", "probe", "x", "y", and one
+    per region kind present in ``regions`` ("dead", "saturating", "small_gradient": see
+    actlib.regions). Curves go out as packed float32 arrays (see :func:`packed`).
+    ``overlays`` is a sequence of (label, values); ``regions`` maps a kind to x intervals
+    (:func:`actlib.regions.gradient_regions`); ``probe`` is (x0, f(x0), f'(x0)); ``y_range`` fixes
+    the y axis (a live slider keeps it over all its steps), else it fits the curves shown.
     """
     style = _style(presenter)
     if y_range is None:
         y_range = y_range_of([value, first] + ([second] if second is not None else []))
     traces = []
-    for kind in ("dead", "saturated"):
+    for kind in REGION_FILL:
         if regions and regions.get(kind):
             trace = _region_trace(labels[kind], regions[kind], y_range)
             trace["fillcolor"] = REGION_FILL[kind]

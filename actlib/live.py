@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from actlib import figures, regions, sweep
+from actlib import figures, sweep
 from actlib.registry import get
 
 CURVE_POINTS = 301  # per curve, odd so that x = 0 is on the grid of a symmetric range
@@ -54,8 +54,9 @@ def explorer_frames(name: str, params: dict[str, float], x: np.ndarray, *, show_
     """The explorer's committed figure, its read-out, and per parameter
     ``(param, values, index, frames)``.
 
-    ``build(value, first, second, probe, y_range)`` makes the figure for one state
-    (curves on the grid, probe = (x0, f, f′)); ``caption(x0, f, f′, f″)`` its read-out.
+    ``build(value, first, second, probe, y_range, params)`` makes the figure for one
+    state (curves on the grid, probe = (x0, f, f′), that state's parameters);
+    ``caption(x0, f, f′, f″)`` its read-out.
     Every step's curves come from :func:`actlib.sweep.curves_over`, one call per slider;
     the y axis is fixed over all of them, so the curve moves and the axes do not.
     """
@@ -70,17 +71,17 @@ def explorer_frames(name: str, params: dict[str, float], x: np.ndarray, *, show_
         shown += [f[:, :-1], d1[:, :-1]] + ([d2[:, :-1]] if show_second else [])
     y_range = figures.y_range_of(shown)
 
-    def state(f, d1, d2):
+    def state(f, d1, d2, step_params):
         figure = build(f[:-1], d1[:-1], d2[:-1] if show_second else None,
-                       (float(x[-1]), float(f[-1]), float(d1[-1])), y_range)
+                       (float(x[-1]), float(f[-1]), float(d1[-1])), y_range, step_params)
         return figure, caption(float(x[-1]), float(f[-1]), float(d1[-1]), float(d2[-1]))
 
-    figure, text = state(*committed)
+    figure, text = state(*committed, params)
     live = []
     for p, values, (f, d1, d2) in sweeps:
         frames = []
         for i in range(len(values)):
-            frame_figure, frame_text = state(f[i], d1[i], d2[i])
+            frame_figure, frame_text = state(f[i], d1[i], d2[i], params | {p.name: float(values[i])})
             frames.append({"data": trace_patch(figure["data"], frame_figure["data"]), "text": frame_text})
         live.append((p, values, sweep.nearest_index(values, params[p.name]), frames))
     return figure, text, live
@@ -90,7 +91,3 @@ def _committed(name: str, x: np.ndarray, params: dict) -> tuple:
     from actlib.autodiff import curves
 
     return curves(name, x, **params)
-
-
-def shading(x: np.ndarray, first: np.ndarray) -> dict[str, list]:
-    return regions.vanishing_regions(x, first, regions.SATURATION_THRESHOLD)

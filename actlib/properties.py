@@ -10,6 +10,12 @@ the registry sit exactly on it) on [-12, 12] and geometric out to +-1e4.
 Resolution limits that follow: a function that moves by less than 1 between
 |x| = 1e3 and 1e4 counts as bounded there, and a kink or a peak is located to
 the grid step unless the refinement below applies.
+
+Output mean and std for N(0, 1) input come from the midpoint rule on the dense
+part's interval midpoints (sampled in the same compiled call): the normal
+density beyond |x| = 12 is below 1e-31, a kink inside an interval costs
+O(h^2) and step's jump sits on a grid point, between midpoints. Both are
+within ``MOMENT_TOLERANCE`` of scipy's adaptive quadrature (tests).
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ _TAIL = np.geomspace(12.0, 1e4, 800)[1:]
 _RUN_AWAY = 1.0                    # growth between |x| = 1e3 and 1e4 that means "unbounded"
 _NEWTON_STEPS = 8
 
+MOMENT_TOLERANCE = 1e-5            # |error| of output_mean/output_std, times max(1, |mean| + std)
+ZERO_MEAN_SHARE = 0.01             # |mean| <= this * std counts as zero-centred (SELU: ~1e-8)
+# ReLU's mean over its std under N(0, 1): (1/sqrt(2 pi)) / sqrt(1/2 - 1/(2 pi)) = 1/sqrt(pi - 1)
+RELU_MEAN_SHARE = 1.0 / np.sqrt(np.pi - 1.0)
+CLOSER_THAN_RELU = 0.5             # "closer to zero than ReLU": at most half ReLU's share
+CENTRING = ("odd", "zero_mean", "closer_than_relu", "no")
+
 
 @dataclasses.dataclass(frozen=True)
 class Properties:
@@ -36,8 +49,14 @@ class Properties:
     says whether some finite x reaches the bound (sigmoid: both False; relu:
     lower True).
 
-    ``zero_centred``: f(0) = 0 *and* f takes both signs (tanh, elu, silu yes;
-    sigmoid, relu no).
+    ``output_mean`` and ``output_std`` are the mean and standard deviation of
+    f(x) for x ~ N(0, 1) (what a layer passes on when its input is standardised).
+    ``centring`` is the verdict on zero-centredness, in this order:
+    "odd" (f(-x) = -f(x): tanh, softsign, identity), "zero_mean" (|mean| <=
+    ZERO_MEAN_SHARE * std: SELU by design), "closer_than_relu" (|mean| / std at
+    most half of ReLU's 1/sqrt(pi - 1) = 0.683: ELU, CELU, hard swish) or "no"
+    (ReLU, leaky ReLU, GELU, SiLU, sigmoid...). ``zero_centred`` is True for the
+    first two.
     ``monotonic``: f never changes direction, i.e. f' >= 0 everywhere on the
     grid (or <= 0 everywhere), with the sampled values agreeing; step counts.
     ``smooth``: f is C1, i.e. f and f' are continuous; f'' may jump (elu with
@@ -62,6 +81,9 @@ class Properties:
     lower_attained: bool
     upper_attained: bool
     zero_centred: bool
+    centring: str
+    output_mean: float
+    output_std: float
     monotonic: bool
     smooth: bool
     max_slope: float
@@ -77,6 +99,14 @@ def _grid() -> np.ndarray:
     return np.concatenate([-_TAIL[::-1], dense, _TAIL]).astype(np.float32)
 
 
+@functools.cache
+def _midpoints() -> tuple[np.ndarray, np.ndarray]:
+    """Midpoints of the dense part and their N(0, 1) weights, normalised to sum 1."""
+    mid = (np.arange(-_DENSE_HALF, _DENSE_HALF) + 0.5) / 200.0
+    weight = np.exp(-0.5 * mid * mid)
+    return mid.astype(np.float32), weight / weight.sum()
+
+
 @dataclasses.dataclass(frozen=True)
 class _Samples:
     """Float64 copies of the float32 samples, plus the scales tolerances use."""
@@ -85,6 +115,7 @@ class _Samples:
     f: np.ndarray
     d1: np.ndarray
     d2: np.ndarray
+    f_mid: np.ndarray                  # f at _midpoints(), for the Gaussian moments
 
     @functools.cached_property
     def slope_scale(self) -> float:
@@ -92,9 +123,24 @@ class _Samples:
 
 
 def _sample(name: str, params: dict) -> _Samples:
-    f, d1, d2 = curves(name, _grid(), **params)
-    as64 = lambda a: np.asarray(a, dtype=np.float64)
-    return _Samples(as64(_grid()), as64(f), as64(d1), as64(d2))
+    n = len(_grid())                   # one call, one shape: grid and midpoints together
+    f, d1, d2 = (np.asarray(a, dtype=np.float64) for a in
+                 curves(name, np.concatenate([_grid(), _midpoints()[0]]), **params))
+    return _Samples(_grid().astype(np.float64), f[:n], d1[:n], d2[:n], f[n:])
+
+
+def _centring(s: _Samples) -> tuple[str, float, float]:
+    """(verdict, mean, std) of f under N(0, 1); see Properties.centring."""
+    weight = _midpoints()[1]
+    mean = float(weight @ s.f_mid)
+    std = float(np.sqrt(max(float(weight @ (s.f_mid - mean) ** 2), 0.0)))
+    odd = np.abs(s.f + s.f[::-1]) <= 1e-6 * np.maximum(1.0, np.abs(s.f))   # the grid is symmetric
+    if odd.all():
+        return "odd", 0.0, std
+    share = abs(mean) / std if std > 0 else np.inf
+    if share <= ZERO_MEAN_SHARE:
+        return "zero_mean", mean, std
+    return ("closer_than_relu" if share <= CLOSER_THAN_RELU * RELU_MEAN_SHARE else "no"), mean, std
 
 
 def _jumps(s: _Samples) -> tuple[np.ndarray, np.ndarray]:
@@ -234,6 +280,7 @@ def properties(name: str, **params: float) -> Properties:
     falling = bool(np.all(s.d1 <= slope_noise) and np.all(np.diff(s.f) <= step_noise))
     max_slope, max_slope_at = _max_slope(s, slope_jump)
     minimum, argmin = (_minimum(name, resolved, s) if lower_attained else (None, None))
+    centring, mean, std = _centring(s)
     if minimum is not None:
         lower = min(lower, minimum)                    # Newton's minimum is below the grid's
     return Properties(
@@ -241,7 +288,8 @@ def properties(name: str, **params: float) -> Properties:
         params=tuple((k, float(v)) for k, v in resolved.items()),
         lower=_tidy(lower), upper=_tidy(upper),
         lower_attained=lower_attained, upper_attained=upper_attained,
-        zero_centred=bool(abs(s.f[zero]) <= 1e-7 and (s.f < 0).any() and (s.f > 0).any()),
+        zero_centred=centring in ("odd", "zero_mean"), centring=centring,
+        output_mean=_tidy(mean), output_std=std,
         monotonic=rising or falling,
         smooth=not (value_jump.any() or slope_jump.any()),
         max_slope=max_slope, max_slope_at=max_slope_at,

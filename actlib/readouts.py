@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import math
 
-from actlib.properties import Properties
-from actlib.text import t
+from actlib.properties import RELU_MEAN_SHARE, Properties
+from actlib.registry import get
+from actlib.regions import KINDS, SMALL_SLOPE
+from actlib.text import has, t
 
 
 def _num(v: float) -> str:
     return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:.4g}"
+
+
+def _moment(v: float) -> str:
+    """Three decimals, as the moments are quoted in teaching; -0.000 shows as 0.000."""
+    return f"{v:.3f}".replace("-0.000", "0.000")
 
 
 def interval(p: Properties) -> str:
@@ -30,13 +37,63 @@ def property_rows(p: Properties, lang: str) -> list[tuple[str, str]]:
                else at(p.minimum, p.argmin, "prop.minimum_value"))
     return [
         (t("prop.range", lang), interval(p)),
-        (t("prop.zero_centred", lang), yes_no[p.zero_centred]),
+        (t("prop.zero_centred", lang), centring(p, lang)),
+        (t("prop.output_mean", lang), _moment(p.output_mean)),
+        (t("prop.output_std", lang), _moment(p.output_std)),
         (t("prop.monotonic", lang), yes_no[p.monotonic]),
         (t("prop.smooth", lang), yes_no[p.smooth]),
         (t("prop.max_slope", lang), at(p.max_slope, p.max_slope_at, "prop.max_slope_value")),
         (t("prop.slope_at_zero", lang), _num(p.slope_at_zero)),
         (t("prop.minimum", lang), minimum),
     ]
+
+
+def centring(p: Properties, lang: str) -> str:
+    """The zero-centred verdict in words (the rule is :attr:`Properties.centring`'s)."""
+    share = abs(p.output_mean) / p.output_std if p.output_std > 0 else math.inf
+    return t(f"prop.centring.{p.centring}", lang, mean=_moment(p.output_mean), share=f"{share:.2f}",
+             relu=f"{RELU_MEAN_SHARE:.2f}")
+
+
+def region_labels(lang: str) -> dict[str, str]:
+    """Legend names of the shaded region kinds, each stating the shared threshold."""
+    return {kind: t(f"chart.{kind}", lang, threshold=f"{SMALL_SLOPE:g}") for kind in KINDS}
+
+
+def kink_line(name: str, lang: str) -> str:
+    """"At the kink: ..." for an activation with a kink, else ""."""
+    key = f"act.{name}.kink"
+    return t("explorer.kink", lang, note=t(key, lang)) if has(key) else ""
+
+
+# The registry's LaTeX symbols as plain Unicode, for widget labels (no KaTeX there).
+_SYMBOLS = {r"\alpha": "α", r"\beta": "β", r"\lambda": "λ", "w_1": "w₁", "w_2": "w₂",
+            "b_1": "b₁", "b_2": "b₂"}
+
+
+def param_symbol(activation: str, param: str) -> str:
+    """The symbol the formulas and cards use for ``param`` (α, λ, K, c...)."""
+    [p] = [p for p in get(activation).params if p.name == param]
+    return _SYMBOLS.get(p.symbol, p.symbol or param)
+
+
+def param_label(activation: str, param: str, lang: str) -> str:
+    """A slider's visible label, symbol and name: "α (alpha)"."""
+    return t("param.label", lang, symbol=param_symbol(activation, param), name=param)
+
+
+def param_help(activation: str, param: str, lang: str) -> str:
+    """What the parameter does, in a sentence (a slider's help text)."""
+    return t(f"param.{activation}.{param}", lang)
+
+
+def guide_markdown(topic: str, lang: str, *, with_title: bool = True) -> str:
+    """A guide card (actlib/text/guides.py) as markdown: bold title, one bullet per line.
+
+    >>> guide_markdown("depth", "en")      # the gradient page's "why depth multiplies f′"
+    """
+    bullets = "\n".join(f"- {line}" for line in t(f"guide.{topic}.body", lang).split("\n"))
+    return f"**{t(f'guide.{topic}.title', lang)}**\n\n{bullets}" if with_title else bullets
 
 
 def markdown_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:

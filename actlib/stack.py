@@ -52,10 +52,10 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from actlib.regions import SMALL_SLOPE as SATURATION_SLOPE  # one threshold with the explorer
 from actlib.registry import get
 
 BUCKETS: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
-SATURATION_SLOPE = 0.01   # |phi'| below this counts as saturated
 LN_EPS = 1e-5   # layer norm and batch norm alike (PyTorch's default)
 NORMS: tuple = (None, "layernorm", "batchnorm")
 _LN10 = math.log(10.0)

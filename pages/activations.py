@@ -51,14 +51,14 @@ def live_view(name: str, params: tuple, x_range: tuple, probe_x: float, show_sec
     """The committed chart, its read-out and every parameter's frames, for one state."""
     x = live.explorer_grid(*x_range, probe_x)
     overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
-    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe", "dead")}
-    labels["saturated"] = t("chart.saturated", lang, threshold=regions.SATURATION_THRESHOLD)
+    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe")}
+    labels |= readouts.region_labels(lang)
 
-    def build(value, first, second, probe, y_range):
+    def build(value, first, second, probe, y_range, step_params):
         return figures.explorer_figure(
             x[:-1], value, first, second=second, labels=labels, overlays=overlays,
-            regions=live.shading(x[:-1], first), probe=probe, presenter=presenter,
-            title=title_of(name), y_range=y_range)
+            regions=regions.gradient_regions(x[:-1], first, tails=regions.tails(name, step_params)),
+            probe=probe, presenter=presenter, title=title_of(name), y_range=y_range)
 
     def caption(x0, f0, d0, dd0):
         return readouts.probe_line(x0, f0, d0, dd0, lang).replace("**", "")
@@ -91,7 +91,8 @@ def explorer() -> None:
             x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
         show_second = st.toggle(t("explorer.show_second", lang), key="explorer.show_second")
         overlay_names = st.multiselect(t("explorer.overlay", lang), [n for n in names if n != name],
-                                       key="explorer.overlays", format_func=title_of)
+                                       key="explorer.overlays", format_func=title_of,
+                                       placeholder=t("explorer.overlay_placeholder", lang))
         probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, step=0.1,
                                   key="explorer.probe_x", help=t("explorer.probe_help", lang))
 
@@ -106,8 +107,9 @@ def explorer() -> None:
         slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         live_chart.live_chart(
             "explorer_chart", figure,
-            [live_chart.LiveSlider(f"param.{name}.{p}", p, p, values, index, frames,
-                                   texts=sweep.value_texts(act.param(p), values))
+            [live_chart.LiveSlider(f"param.{name}.{p}", p, readouts.param_label(name, p, lang), values,
+                                   index, frames, texts=sweep.value_texts(act.param(p), values),
+                                   help=readouts.param_help(name, p, lang))
              for p, values, index, frames in per_param],
             text=probe_text, presenter=presenter,
             config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
@@ -119,7 +121,7 @@ def explorer() -> None:
             help=t("export.help", lang), icon="⬇️", key="explorer_csv")
         formula_col, facts_col = st.columns([1.3, 1])
         # one element each: fewer elements make a faster redraw in the browser
-        kink = f"\n\n{t('explorer.kink', lang, note=act.kink_note)}" if act.kink_note else ""
+        kink = f"\n\n{readouts.kink_line(name, lang)}" if readouts.kink_line(name, lang) else ""
         formula_col.markdown(
             f"**{t('explorer.formulas', lang)}**\n\n"
             f"$$\n\\begin{{aligned}} {formulas.function_latex(act, params).replace(' = ', ' &= ', 1)}"
@@ -149,3 +151,6 @@ with st.container(border=True):
             column.markdown(f"**{t('explorer.' + part, lang)}**\n\n{body}")
 if has(f"act.{name}.libraries"):
     st.info(f"**{t('explorer.libraries', lang)}**: {t(f'act.{name}.libraries', lang)}")
+for topic in ("output", "myths"):  # guides beside the cards (actlib/text/guides.py)
+    with st.expander(t(f"guide.{topic}.title", lang)):
+        st.markdown(readouts.guide_markdown(topic, lang, with_title=False))

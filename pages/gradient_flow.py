@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, flow, flow_figures, flow_live, urlstate
+from actlib import exports, flow, flow_figures, flow_live, readouts, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
@@ -140,7 +140,8 @@ def stack_view() -> None:
         for p in act.params:
             key = f"flow.param.{activation}.{p.name}"
             st.session_state.setdefault(key, p.default)
-            params[p.name] = st.slider(p.name, p.min, p.max, step=p.step, key=key)
+            params[p.name] = st.slider(readouts.param_label(activation, p.name, lang), p.min, p.max,
+                                       step=p.step, key=key, help=readouts.param_help(activation, p.name, lang))
         init = st.selectbox(t("flow.init", lang), flow.INITS, key="flow.init",
                             format_func=lambda i: t(f"init.{i}", lang))
         bias_std = st.slider(t("flow.bias", lang), 0.0, 1.0, step=0.05, key="flow.bias")
@@ -248,3 +249,6 @@ def stack_view() -> None:
 
 
 stack_view()
+
+with st.expander(t("guide.depth.title", lang)):  # why depth multiplies f′ (actlib/text/guides.py)
+    st.markdown(readouts.guide_markdown("depth", lang, with_title=False))

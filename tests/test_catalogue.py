@@ -11,7 +11,7 @@ from actlib import registry, text
 from actlib.text import CATALOGUE, t
 
 CARD_PARTS = ("title", "purpose", "pros", "cons")
-OPTIONAL_PARTS = ("libraries",)
+OPTIONAL_PARTS = ("libraries", "kink")
 BULLET_PARTS = ("pros", "cons")
 
 # Hiragana, katakana (incl. the long-vowel mark), CJK ideographs, half-width katakana.
@@ -131,6 +131,120 @@ def test_activation_cards_have_no_placeholders():
         if key.startswith("act."):
             for lang, s in entry.items():
                 assert not _fields(s), f"{key} [{lang}] has placeholders {_fields(s)}"
+
+
+# --- no English prose left in Japanese -----------------------------------------
+
+# Words that stay in Latin letters in Japanese technical writing: proper names, model and
+# library names, abbreviations, and the seeds' own term "Dying ReLU". Identifiers with a
+# "." or "_" (jax.nn.gelu, fan_in) and tokens with a digit (float32, GPT-2) are code.
+JA_LATIN_WORDS = {
+    # people
+    "Barron", "Clevert", "Glorot", "Goodfellow", "He", "Kaiming", "Klambauer", "LeCun", "Misra",
+    "Ramachandran", "Xavier",
+    # models, libraries, hardware, file formats
+    "Activation", "Lab", "AlexNet", "BERT", "DCGAN", "EfficientNet", "GAN", "GPT", "LLaMA", "MobileNet",
+    "SwiGLU", "Transformer", "ViT", "JAX", "Keras", "PyTorch", "TensorFlow", "CNN", "RNN", "LSTM", "GRU",
+    "CPU", "CSV", "PNG", "XOR", "NaN", "SE", "Squeeze", "and", "Excitation",
+    # activation names as written in Japanese text, and the seeds' "Dying ReLU問題"
+    "ReLU", "Leaky", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Swish", "Mish", "Maxout", "Dying",
+    # code: function and argument names quoted as code
+    "relu", "selu", "silu", "swish", "softplus", "tanh", "erf", "exp", "log", "max", "argmax", "clip",
+    "alpha", "beta", "scale", "classes", "dim", "axis", "approximate", "threshold", "True", "dropout",
+}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+
+
+def latin_prose(ja: str) -> list[str]:
+    """Latin-letter words in Japanese text that are neither allowed names nor code."""
+    bare = re.sub(r"\{[^{}]*\}", "", ja)
+    words = []
+    for token in LATIN_WORD.findall(bare):
+        token = token.rstrip(".-")
+        if len(token) < 2 or re.search(r"[._\d]", token):
+            continue                                      # a symbol (x, f, K) or code
+        words += [w for w in token.split("-") if len(w) > 1 and w not in JA_LATIN_WORDS]
+    return words
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_japanese_has_no_english_prose(key):
+    if key in ASCII_JA_ALLOWED:
+        return
+    assert latin_prose(CATALOGUE[key]["ja"]) == [], f"{key}: English left in Japanese"
+
+
+def test_the_prose_check_catches_what_it_should():
+    # the registry's old kink note, shown untranslated in Japanese mode
+    assert latin_prose("折れ点での値: ties go to the second piece") == ["ties", "go", "to", "the",
+                                                                      "second", "piece"]
+    assert latin_prose("既定では Choose options と表示") == ["Choose", "options"]
+    assert latin_prose("jax.nn.gelu と float32、x = 0 の Dying ReLU問題、{value} 倍") == []
+
+
+# --- slider labels, guides, legends ------------------------------------------
+
+@pytest.mark.parametrize("name", registry.names())
+def test_every_parameter_has_a_symbol_label_and_help(name):
+    from actlib import readouts
+    for p in registry.get(name).params:
+        for lang in text.LANGUAGES:
+            label = readouts.param_label(name, p.name, lang)
+            assert p.name in label and label.startswith(readouts.param_symbol(name, p.name)), label
+            assert "\\" not in label and "_" not in label.replace(p.name, ""), label   # no raw LaTeX
+            assert readouts.param_help(name, p.name, lang).strip()
+    assert {key.split(".")[2] for key in CATALOGUE if key.startswith(f"param.{name}.")} == \
+        set(registry.get(name).param_names)
+
+
+def test_symbols_are_the_ones_the_cards_use():
+    from actlib import readouts
+    assert readouts.param_label("elu", "alpha", "en") == "α (alpha)"
+    assert readouts.param_label("selu", "scale", "ja") == "λ(scale)"
+    assert [readouts.param_symbol("softmax", p) for p in ("classes", "other_logit")] == ["K", "c"]
+    assert [readouts.param_symbol("maxout", p) for p in ("w1", "b1", "w2", "b2")] == ["w₁", "b₁", "w₂", "b₂"]
+    assert "K − 1" in t("act.softmax.purpose", "en") and "c" in t("act.softmax.purpose", "en")
+
+
+@pytest.mark.parametrize("topic", ["depth", "output", "myths"])
+def test_guides_are_bilingual_bullet_cards(topic):
+    for lang in text.LANGUAGES:
+        title, body = t(f"guide.{topic}.title", lang), t(f"guide.{topic}.body", lang)
+        assert title.strip() and "\n" not in title
+        lines = body.split("\n")
+        assert len(lines) >= 2 and all(line == line.strip() and line for line in lines)
+        assert not any(line.startswith(BULLET_CHARS) for line in lines)
+    assert len(t(f"guide.{topic}.body", "en").split("\n")) == len(t(f"guide.{topic}.body", "ja").split("\n"))
+
+
+def test_guide_markdown_is_a_title_and_one_bullet_per_line():
+    from actlib import readouts
+    for lang in text.LANGUAGES:
+        md = readouts.guide_markdown("depth", lang).split("\n")
+        assert md[0] == f"**{t('guide.depth.title', lang)}**" and md[1] == ""
+        assert md[2:] == [f"- {line}" for line in t("guide.depth.body", lang).split("\n")]
+        assert readouts.guide_markdown("depth", lang, with_title=False).split("\n") == md[2:]
+
+
+def test_output_guide_covers_the_four_tasks_of_seed_004():
+    body = t("guide.output.body", "ja")
+    for task in ("回帰", "二値分類", "多クラス分類", "マルチラベル分類"):
+        assert task in body
+    en = t("guide.output.body", "en").split("\n")
+    assert "identity" in en[0] and "sigmoid" in en[1] and "softmax" in en[2] and "sigmoid" in en[3]
+
+
+def test_multiselect_placeholder_is_translated():
+    assert t("explorer.overlay_placeholder", "en") != t("explorer.overlay_placeholder", "ja")
+    assert JAPANESE.search(t("explorer.overlay_placeholder", "ja"))
+
+
+def test_seed_terms_in_japanese():
+    ja = "\n".join(entry["ja"] for entry in CATALOGUE.values())
+    assert "死んだReLU" not in ja and "前活性化" not in ja     # the seeds say "Dying ReLU問題"
+    assert "Dying ReLU問題" in t("act.relu.cons", "ja")
+    for group in ("classic", "smooth"):                        # a noun, not a bare adjective
+        assert t(f"group.{group}", "ja").endswith("関数")
 
 
 # --- lookup ------------------------------------------------------------------

@@ -21,7 +21,10 @@ import pytest
 from scipy import optimize
 
 import actlib
-from actlib.regions import SATURATION_THRESHOLD
+from actlib import readouts
+from actlib import readouts
+from actlib.readouts import region_labels
+from actlib.regions import SMALL_SLOPE
 from actlib.text import CATALOGUE, t
 from apptest_helpers import (
     chart_spec, chart_traces, expected, format_param, formula_element, formula_rows, has_trace,
@@ -31,13 +34,14 @@ from apptest_helpers import (
 )
 
 NAMES = actlib.names()
+has_kink = lambda name: f"act.{name}.kink" in CATALOGUE
 PARAM_ENDS = [pytest.param(name, p.name, end, id=f"{name}-{p.name}-{end}")
               for name in NAMES for p in actlib.get(name).params for end in ("min", "max")]
 GRID_POINTS = 301  # actlib.live.CURVE_POINTS
 
 F, DF, D2F = t("chart.f"), t("chart.df"), t("chart.d2f")
 DEAD = t("chart.dead")
-SATURATED = t("chart.saturated", threshold=SATURATION_THRESHOLD)
+SATURATING = region_labels("en")["saturating"]
 
 # float32 chart values against float64 closed forms
 RTOL, ATOL = 1e-5, 1e-5
@@ -95,7 +99,8 @@ def assert_probe_matches(at, name: str, x0: float, lang: str = "en", **params):
     return readouts
 
 
-PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.monotonic", "prop.smooth",
+PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.output_mean", "prop.output_std",
+                 "prop.monotonic", "prop.smooth",
                  "prop.max_slope", "prop.slope_at_zero", "prop.minimum")
 
 
@@ -103,7 +108,8 @@ PROPERTY_KEYS = ("prop.range", "prop.zero_centred", "prop.monotonic", "prop.smoo
 
 def test_default_page_is_elu_with_alpha_one(at):
     assert at.selectbox(key="explorer.activation").value == "elu"
-    assert [s.label for s in param_sliders(at)] == ["alpha"]
+    assert [s.name for s in param_sliders(at)] == ["alpha"]
+    assert [s.label for s in param_sliders(at)] == ["α (alpha)"]
     assert live_slider(at, key="param.elu.alpha").value == 1.0
     assert [e.value for e in at.title] == [t("explorer.title", "en")]
     assert len(live_charts(at)) == 1
@@ -117,7 +123,7 @@ def test_default_page_is_elu_with_alpha_one(at):
     assert len(at.latex) == 0 and len(at.metric) == 0
     element = formula_element(at)
     assert element.startswith(f"**{t('explorer.formulas')}**")
-    assert t("explorer.kink", note=actlib.get("elu").kink_note) in element
+    assert readouts.kink_line("elu", "en") in element
     assert element.rstrip().endswith(t("probe.line", x="0", f="0", df="1", d2f="1"))
     assert_probe_matches(at, "elu", 0.0, alpha=1.0)
 
@@ -129,7 +135,8 @@ def test_every_activation_renders_its_sliders_and_curves(at, name):
     select(at, name)
     act = actlib.get(name)
     sliders = param_sliders(at)
-    assert [s.label for s in sliders] == list(act.param_names)
+    assert [s.name for s in sliders] == list(act.param_names)
+    assert [s.label for s in sliders] == [readouts.param_label(name, p, "en") for p in act.param_names]
     assert [s.value for s in sliders] == pytest.approx([p.default for p in act.params])
     for s, p in zip(sliders, act.params):  # the whole range, in whole multiples of the step
         assert (s.min, s.max) == pytest.approx((p.min, p.max))
@@ -145,8 +152,8 @@ def test_every_activation_renders_its_sliders_and_curves(at, name):
     # the reset button is there exactly when there is something to reset
     assert [b.label for b in at.button] == ([t("explorer.reset")] if act.params else [])
     assert formula_rows(at) == expected_formulas(act, act.defaults())
-    kink = t("explorer.kink", note=act.kink_note)
-    assert (kink in formula_element(at)) == bool(act.kink_note)
+    kink = readouts.kink_line(name, "en")
+    assert (bool(kink) and kink in formula_element(at)) == has_kink(name)
     assert_probe_matches(at, name, 0.0)
     # the properties table: header and every row, labels intact (their | escaped)
     [table] = markdown_tables(at)
@@ -362,7 +369,7 @@ def test_explorer_controls_survive_a_visit_to_the_flow_page(at):
 def test_relu_shades_the_dead_half(at):
     select(at, "relu")
     traces = chart_traces(at)
-    assert not has_trace(traces, SATURATED)
+    assert not has_trace(traces, SATURATING)
     dead = trace_named(traces, DEAD)
     assert dead.spec["fill"] == "toself"
     [(lo, hi)] = shaded_intervals(dead)
@@ -379,10 +386,10 @@ def test_sigmoid_shades_both_saturated_tails(at):
     traces = chart_traces(at)
     assert not has_trace(traces, DEAD)
     # sigma' = s(1 - s) = threshold  <=>  s = (1 - sqrt(1 - 4 threshold)) / 2
-    s = (1 - math.sqrt(1 - 4 * SATURATION_THRESHOLD)) / 2
+    s = (1 - math.sqrt(1 - 4 * SMALL_SLOPE)) / 2
     edge = math.log((1 - s) / s)
     step = 20.0 / (GRID_POINTS - 1)
-    (lo1, hi1), (lo2, hi2) = shaded_intervals(trace_named(traces, SATURATED))
+    (lo1, hi1), (lo2, hi2) = shaded_intervals(trace_named(traces, SATURATING))
     assert lo1 == -10.0 and hi2 == 10.0
     assert hi1 == pytest.approx(-edge, abs=step) and lo2 == pytest.approx(edge, abs=step)
 
@@ -390,7 +397,7 @@ def test_sigmoid_shades_both_saturated_tails(at):
 def test_identity_shades_nothing(at):
     select(at, "identity")
     traces = chart_traces(at)
-    assert not has_trace(traces, DEAD) and not has_trace(traces, SATURATED)
+    assert not has_trace(traces, DEAD) and not has_trace(traces, SATURATING)
 
 
 # (activation, x range) where the true f′ is nonzero and representable in float32
@@ -448,3 +455,15 @@ def test_no_catalogue_key_leaks_as_raw_text(at, lang):
     for name in NAMES:
         select(at, name)
         assert leaked_keys(visible_texts(at), CATALOGUE) == [], name
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_guides_under_the_card_and_the_overlay_placeholder(at, lang):
+    at.selectbox(key="lang").set_value(lang)
+    run(at)
+    labels = [e.label for e in at.expander]
+    assert t("guide.output.title", lang) in labels and t("guide.myths.title", lang) in labels
+    shown = "\n".join(e.value for e in at.markdown)
+    for topic in ("output", "myths"):
+        assert all(line in shown for line in t(f"guide.{topic}.body", lang).split("\n"))
+    assert at.multiselect(key="explorer.overlays").placeholder == t("explorer.overlay_placeholder", lang)

@@ -75,9 +75,8 @@ def test_packed_is_smaller_than_the_decimal_list():
 # --- explorer_figure -------------------------------------------------------------------------
 
 def chart_labels(lang: str = "en") -> dict[str, str]:
-    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe", "dead")}
-    labels["saturated"] = t("chart.saturated", lang, threshold=regions.SATURATION_THRESHOLD)
-    return labels
+    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe")}
+    return labels | readouts.region_labels(lang)
 
 
 def explorer_spec(name: str, *, x_range=(-5.0, 5.0), probe_x: float = 0.0, second: bool = False,
@@ -89,17 +88,21 @@ def explorer_spec(name: str, *, x_range=(-5.0, 5.0), probe_x: float = 0.0, secon
     spec = figures.explorer_figure(
         x[:-1], value[:-1], first[:-1], second=d2[:-1] if second else None,
         labels=chart_labels(lang), overlays=drawn,
-        regions=regions.vanishing_regions(x[:-1], first[:-1]),
+        regions=regions.gradient_regions(x[:-1], first[:-1], tails=regions.tails(name, params)),
         probe=(float(x[-1]), float(value[-1]), float(first[-1])), presenter=presenter,
         title=t(f"act.{name}.title", lang))
-    return spec, {"x": x[:-1], "f": value[:-1], "df": first[:-1], "d2f": d2[:-1], "overlays": drawn}
+    return spec, {"x": x[:-1], "f": value[:-1], "df": first[:-1], "d2f": d2[:-1], "overlays": drawn,
+                  "tails": regions.tails(name, params)}
 
 
 EXPLORER_CASES = {
     # relu: a dead half; sigmoid on ±10: two saturated tails; both kinds at once below
     "relu": dict(name="relu"),
     "sigmoid-wide-second": dict(name="sigmoid", x_range=(-10.0, 10.0), second=True),
-    "hard_sigmoid-dead-and-saturated": dict(name="hard_sigmoid", x_range=(-20.0, 20.0), second=True),
+    "hard_sigmoid-dead": dict(name="hard_sigmoid", x_range=(-20.0, 20.0), second=True),
+    "relu6-dead-both-sides": dict(name="relu6", x_range=(-20.0, 20.0)),
+    "leaky-small-gradient": dict(name="leaky_relu", alpha=0.005),
+    "elu-saturating-left": dict(name="elu", x_range=(-10.0, 10.0)),
     "elu-overlays-probe": dict(name="elu", alpha=2.0, overlays=("relu", "tanh", "gelu"), probe_x=-1.5),
     "selu-presenter-ja": dict(name="selu", presenter=True, lang="ja", second=True, overlays=("elu",)),
     "maxout-all-overlays": dict(name="maxout", overlays=tuple(n for n in actlib.names() if n != "maxout")),
@@ -135,9 +138,9 @@ def test_explorer_figure_sends_its_curves_packed_and_exact(case):
         np.testing.assert_array_equal(unpacked(trace["x"]), arrays["x"])
         np.testing.assert_array_equal(unpacked(trace["y"]), values)
         assert trace["opacity"] < 1
-    # the region traces cover exactly the intervals regions.vanishing_regions finds
-    found = regions.vanishing_regions(arrays["x"], arrays["df"])
-    for kind in ("dead", "saturated"):
+    # the region traces cover exactly the intervals regions.gradient_regions finds
+    found = regions.gradient_regions(arrays["x"], arrays["df"], tails=arrays["tails"])
+    for kind in regions.KINDS:
         if not found[kind]:
             assert labels[kind] not in by_name
             continue
@@ -167,7 +170,8 @@ def test_explorer_figure_with_non_finite_curves_still_validates():
     value = np.where(x > 4, np.inf, x).astype(np.float32)
     first = np.where(x < -4, np.nan, 1.0).astype(np.float32)
     spec = figures.explorer_figure(x, value, first, labels=chart_labels(),
-                                   regions=regions.vanishing_regions(x, first), probe=(0.0, 0.0, 1.0))
+                                   regions=regions.gradient_regions(x, first, tails=regions.Tails(True, False)),
+                                   probe=(0.0, 0.0, 1.0))
     validated(spec)
     assert all(math.isfinite(v) for v in spec["layout"]["yaxis"]["range"])
 
@@ -370,49 +374,12 @@ def test_training_heatmap_all_nan_validates():
     json.dumps(spec, allow_nan=False)
 
 
-# --- regions.vanishing_regions ---------------------------------------------------------------
-
-def test_vanishing_regions_on_a_hand_made_curve():
-    x = np.arange(8.0)  # step 1: intervals reach half a step past their end points
-    derivative = [0.0, 0.0, 0.01, 0.5, -0.02, -0.049, 0.05, 0.0]
-    found = regions.vanishing_regions(x, derivative, threshold=0.05)
-    # dead: x = 0, 1 (clipped at the left end) and x = 7 (clipped at the right end)
-    assert found["dead"] == [(0.0, 1.5), (6.5, 7.0)]
-    # saturated: 0 < |f′| < 0.05, either sign; |f′| = 0.05 exactly is not
-    assert found["saturated"] == [(1.5, 2.5), (3.5, 5.5)]
-
-
-def test_vanishing_regions_edges_are_plain_floats_halfway_between_samples():
-    x = np.linspace(-5, 5, GRID_POINTS, dtype=np.float32)
-    first = (x > 0).astype(np.float32)  # relu'
-    found = regions.vanishing_regions(x, first)
-    [(lo, hi)] = found["dead"]
-    assert isinstance(lo, float) and isinstance(hi, float)  # JSON-ready
-    step = float(x[1]) - float(x[0])
-    assert lo == -5.0 and hi == pytest.approx(0.0 + step / 2, abs=1e-6)  # x = 0 is dead (relu'(0) = 0)
-    assert found["saturated"] == []
-
-
-def test_vanishing_regions_empty_and_single_point():
-    assert regions.vanishing_regions(np.linspace(0, 1, 5), np.ones(5)) == {"dead": [], "saturated": []}
-    assert regions.vanishing_regions([2.0], [0.0]) == {"dead": [(2.0, 2.0)], "saturated": []}
-    assert regions.vanishing_regions([2.0], [1e-3]) == {"dead": [], "saturated": [(2.0, 2.0)]}
-    whole = regions.vanishing_regions(np.linspace(-1, 1, 3), np.zeros(3))
-    assert whole == {"dead": [(-1.0, 1.0)], "saturated": []}
-
-
-def test_vanishing_regions_uses_the_default_threshold():
-    x = np.arange(3.0)
-    just_below = np.nextafter(regions.SATURATION_THRESHOLD, 0)
-    found = regions.vanishing_regions(x, [regions.SATURATION_THRESHOLD, just_below, 1.0])
-    assert found == {"dead": [], "saturated": [(0.5, 1.5)]}
-
-
 # --- readouts --------------------------------------------------------------------------------
 
 def props(**changes) -> Properties:
     base = dict(name="hand", params=(), lower=-1.0, upper=1.0, lower_attained=False,
-                upper_attained=False, zero_centred=True, monotonic=True, smooth=True,
+                upper_attained=False, zero_centred=True, centring="odd", output_mean=0.0,
+                output_std=0.6279, monotonic=True, smooth=True,
                 max_slope=1.0, max_slope_at=0.0, slope_at_zero=1.0, minimum=None, argmin=None)
     return Properties(**(base | changes))
 
@@ -434,7 +401,9 @@ def test_property_rows_in_english_and_japanese():
               max_slope=1.0998, max_slope_at=2.3994, slope_at_zero=0.5, minimum=-0.27846, argmin=-1.27846)
     assert readouts.property_rows(p, "en") == [
         ("Output range", "[-0.2785, ∞)"),
-        ("Zero-centred", "yes"),
+        ("Zero-centred (x ~ N(0, 1))", "yes: odd, f(−x) = −f(x), so the mean is 0"),
+        ("Mean of f(x), x ~ N(0, 1)", "0.000"),
+        ("Std of f(x), x ~ N(0, 1)", "0.628"),
         ("Monotonic", "no"),
         ("Smooth (f′ continuous)", "yes"),
         ("Largest |f′|", "1.1 at x = 2.399"),
@@ -443,10 +412,24 @@ def test_property_rows_in_english_and_japanese():
     ]
     ja = readouts.property_rows(p, "ja")
     assert [label for label, _ in ja] == [t(k, "ja") for k in (
-        "prop.range", "prop.zero_centred", "prop.monotonic", "prop.smooth", "prop.max_slope",
-        "prop.slope_at_zero", "prop.minimum")]
-    assert ja[1][1] == t("prop.yes", "ja") and ja[2][1] == t("prop.no", "ja")
-    assert ja[4][1] == t("prop.max_slope_value", "ja", value="1.1", where="2.399")
+        "prop.range", "prop.zero_centred", "prop.output_mean", "prop.output_std", "prop.monotonic",
+        "prop.smooth", "prop.max_slope", "prop.slope_at_zero", "prop.minimum")]
+    assert ja[1][1] == t("prop.centring.odd", "ja") and ja[4][1] == t("prop.no", "ja")
+    assert ja[6][1] == t("prop.max_slope_value", "ja", value="1.1", where="2.399")
+
+
+@pytest.mark.parametrize(("changes", "en", "ja"), [
+    (dict(centring="zero_mean", output_mean=-2.7e-7, output_std=1.0),
+     "yes: mean 0.000, within 1% of the std", "はい(平均 0.000、標準偏差の 1% 以内)"),
+    (dict(centring="closer_than_relu", output_mean=0.16052, output_std=0.78688),
+     "partly: closer to zero than ReLU (|mean|/std = 0.20; ReLU 0.68)",
+     "部分的(ReLU よりゼロに近い:|平均|/標準偏差 = 0.20、ReLU は 0.68)"),
+    (dict(centring="no", output_mean=0.39495, output_std=0.58657),
+     "no (|mean|/std = 0.67; ReLU 0.68)", "いいえ(|平均|/標準偏差 = 0.67、ReLU は 0.68)"),
+])
+def test_centring_verdict_in_words(changes, en, ja):
+    p = props(zero_centred=changes["centring"] == "zero_mean", **changes)
+    assert (readouts.centring(p, "en"), readouts.centring(p, "ja")) == (en, ja)
 
 
 def test_property_rows_without_a_single_place():
@@ -460,7 +443,7 @@ def test_property_rows_without_a_single_place():
 def test_property_rows_of_every_activation_are_filled():
     for name in actlib.names():
         rows = readouts.property_rows(actlib.properties(name), "en")
-        assert len(rows) == 7 and all(label and value for label, value in rows), name
+        assert len(rows) == 9 and all(label and value for label, value in rows), name
 
 
 def test_markdown_table_escapes_pipes():

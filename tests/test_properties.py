@@ -7,11 +7,12 @@ import time
 
 import numpy as np
 import pytest
-from scipy import optimize
+from scipy import integrate, optimize
 
 import actlib
-from actlib.properties import Properties, properties
-from reference import REFERENCE
+from actlib.properties import (CLOSER_THAN_RELU, MOMENT_TOLERANCE, ZERO_MEAN_SHARE, Properties,
+                               properties)
+from reference import REFERENCE, kinks
 
 INF = math.inf
 NAMES = actlib.names()
@@ -27,6 +28,45 @@ def slider_settings(name: str) -> list[dict[str, float]]:
 
 ALL = [pytest.param(n, s, id=f"{n}[{','.join(f'{k}={v:g}' for k, v in s.items()) or 'defaults'}]")
        for n in NAMES for s in slider_settings(n)]
+
+
+def reference_moments(name: str, **params) -> tuple[float, float]:
+    """Mean and std of f(x), x ~ N(0, 1), by scipy's adaptive quadrature in float64,
+    split at the kinks (and step's jump) so each piece is smooth."""
+    f = lambda x: float(REFERENCE[name].f(np.float64(x), **params))
+    density = lambda x: math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    edges = [-math.inf, *sorted(kinks(name, **params)), math.inf]
+
+    def expect(g):
+        return sum(integrate.quad(lambda x: g(x) * density(x), a, b, epsabs=1e-13, epsrel=1e-12,
+                                  limit=200)[0] for a, b in zip(edges[:-1], edges[1:]))
+
+    mean = expect(f)
+    return mean, math.sqrt(max(expect(lambda x: (f(x) - mean) ** 2), 0.0))
+
+
+def reference_odd(name: str, **params) -> bool:
+    x = np.linspace(0.0, 60.0, 6001)
+    f = REFERENCE[name].f
+    return bool(np.allclose(f(-x, **params), -f(x, **params), rtol=1e-12, atol=1e-12))
+
+
+RELU_SHARE = 0.3989422804014327 / math.sqrt(0.5 - 0.5 / math.pi)   # E relu / sd relu, closed form
+
+
+def reference_centring(name: str, **params) -> str:
+    """The stated rule (Properties.centring), applied to the reference's quadrature."""
+    if reference_odd(name, **params):
+        return "odd"
+    mean, std = reference_moments(name, **params)
+    share = abs(mean) / std if std > 0 else math.inf
+    if share <= ZERO_MEAN_SHARE:
+        return "zero_mean"
+    return "closer_than_relu" if share <= CLOSER_THAN_RELU * RELU_SHARE else "no"
+
+
+def reference_zero_centred(name: str, **params) -> bool:
+    return reference_centring(name, **params) in ("odd", "zero_mean")
 
 
 def reference_minimum(name: str, bracket: tuple[float, float], **params) -> tuple[float, float]:
@@ -110,32 +150,32 @@ def test_output_range(name, params, lower, upper, lower_attained, upper_attained
     ("sigmoid", {}, False, True, True),
     ("tanh", {}, True, True, True),
     ("relu", {}, False, True, False),
-    ("leaky_relu", {}, True, True, False),
+    ("leaky_relu", {}, False, True, False),
     ("leaky_relu", {"alpha": 1.0}, True, True, True),       # the identity
-    ("elu", {}, True, True, True),                          # C1 (not C2) at alpha = 1
-    ("elu", {"alpha": 0.5}, True, True, False),
-    ("elu", {"alpha": 1.05}, True, True, False),
+    ("elu", {}, False, True, True),                         # C1 (not C2) at alpha = 1
+    ("elu", {"alpha": 0.5}, False, True, False),
+    ("elu", {"alpha": 1.05}, False, True, False),
     ("elu", {"alpha": 0.0}, False, True, False),            # relu
     ("selu", {}, True, True, False),
-    ("celu", {"alpha": 0.1}, True, True, True),
-    ("celu", {"alpha": 1.55}, True, True, True),
-    ("celu", {"alpha": 3.0}, True, True, True),
-    ("silu", {}, True, False, True),
-    ("gelu", {}, True, False, True),
-    ("gelu_tanh", {}, True, False, True),
-    ("mish", {}, True, False, True),
+    ("celu", {"alpha": 0.1}, False, True, True),
+    ("celu", {"alpha": 1.55}, False, True, True),
+    ("celu", {"alpha": 3.0}, False, True, True),
+    ("silu", {}, False, False, True),
+    ("gelu", {}, False, False, True),
+    ("gelu_tanh", {}, False, False, True),
+    ("mish", {}, False, False, True),
     ("swish", {"beta": 0.0}, True, True, True),             # x / 2
     ("softplus", {}, False, True, True),
     ("softsign", {}, True, True, True),                     # f'' jumps at 0, f' does not
     ("step", {}, False, True, False),
     ("relu6", {}, False, True, False),
     ("hard_sigmoid", {}, False, True, False),
-    ("hard_swish", {}, True, False, False),
+    ("hard_swish", {}, False, False, False),
     ("log_sigmoid", {}, False, True, True),
     ("softmax", {}, False, True, True),
     ("identity", {}, True, True, True),
     ("maxout", {"w2": -1.0}, False, False, False),          # |x|
-    ("maxout", {"w1": -1.0, "w2": -2.0}, True, True, False),  # decreasing counts as monotonic
+    ("maxout", {"w1": -1.0, "w2": -2.0}, False, True, False),  # decreasing counts as monotonic
 ])
 def test_flags(name, params, zero_centred, monotonic, smooth):
     p = properties(name, **params)
@@ -191,8 +231,7 @@ def test_every_setting_is_finite_and_agrees_with_reference(name, params):
     assert np.abs(df).max() <= p.max_slope * (1 + 1e-5) + 1e-6
     ref_monotonic = np.all(df >= -1e-9) or np.all(df <= 1e-9)
     assert p.monotonic == bool(ref_monotonic)
-    ref_zero_centred = REFERENCE[name].f(np.float64(0), **ref_params) == 0 and f.min() < 0 < f.max()
-    assert p.zero_centred == bool(ref_zero_centred)
+    assert p.zero_centred == reference_zero_centred(name, **ref_params)
 
 
 def test_unknown_name_and_parameter():
@@ -219,3 +258,52 @@ def test_slider_sweep_compiles_nothing_and_is_fast(count_compiles):
         per_call = (time.perf_counter() - start) / 60
     assert c.count == 0
     assert per_call < 0.1        # ~2 ms on a laptop core; generous for a shared CI machine
+
+
+# --- output mean and std under N(0, 1), and zero-centring -----------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_output_moments_match_scipy_quadrature_at_the_defaults(name):
+    p = properties(name)
+    mean, std = reference_moments(name, **{k: float(v) for k, v in p.params})
+    room = MOMENT_TOLERANCE * max(1.0, abs(mean) + std)
+    assert p.output_mean == pytest.approx(mean, abs=room)
+    assert p.output_std == pytest.approx(std, abs=room)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("softplus", {"beta": 0.1}), ("elu", {"alpha": 3.0}), ("maxout", {"w1": 1.0, "b1": 0.37, "w2": -1.0, "b2": -0.3}),
+    ("selu", {"scale": 2.0}), ("swish", {"beta": 5.0}), ("softmax", {"classes": 10.0, "other_logit": -5.0}),
+])
+def test_output_moments_match_scipy_quadrature_off_the_defaults(name, params):
+    p = properties(name, **params)
+    mean, std = reference_moments(name, **{k: float(v) for k, v in p.params})
+    room = MOMENT_TOLERANCE * max(1.0, abs(mean) + std)
+    assert (p.output_mean, p.output_std) == (pytest.approx(mean, abs=room), pytest.approx(std, abs=room))
+
+
+# The issue's table (output means for N(0, 1) input) and the four it names as zero-centred.
+@pytest.mark.parametrize("name, mean, centring", [
+    ("relu", 0.399, "no"), ("leaky_relu", 0.395, "no"), ("prelu", 0.299, "no"), ("gelu", 0.282, "no"),
+    ("mish", 0.240, "no"), ("silu", 0.207, "no"), ("swish", 0.207, "no"),
+    ("elu", 0.161, "closer_than_relu"),
+    ("tanh", 0.0, "odd"), ("softsign", 0.0, "odd"), ("identity", 0.0, "odd"), ("selu", 0.0, "zero_mean"),
+])
+def test_the_issue_table(name, mean, centring):
+    p = properties(name)
+    assert p.output_mean == pytest.approx(mean, abs=5e-4)
+    assert p.centring == centring
+    assert p.zero_centred == (name in ("tanh", "softsign", "identity", "selu"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_zero_centred_follows_the_stated_rule_for_every_activation(name):
+    p = properties(name)
+    assert p.centring == reference_centring(name, **{k: float(v) for k, v in p.params})
+    assert p.zero_centred == (p.centring in ("odd", "zero_mean"))
+
+
+def test_relu_share_constant_is_the_closed_form():
+    from actlib.properties import RELU_MEAN_SHARE
+    mean, std = reference_moments("relu")
+    assert RELU_MEAN_SHARE == pytest.approx(mean / std, rel=1e-9) == pytest.approx(RELU_SHARE, rel=1e-12)

@@ -70,6 +70,7 @@ class LiveSlider:
     index: int
     frames: "list[dict] | PackedFrames"
     texts: Sequence[str] | None = None   # how each value is shown; default 4 significant digits
+    help: str = ""     # the label's tooltip: what the parameter does
     beyond: str = ""   # the caption while the thumb is on a value with no frame (drawn on release)
 
 
@@ -127,7 +128,7 @@ def live_chart(key: str, figure: dict | None, sliders: Sequence[LiveSlider], *, 
                         "index": int(slider.index),
                         "texts": list(slider.texts or [f"{v:.4g}" for v in slider.values]),
                         "frames_ref": ref, "frames": None if known else frames,
-                        "beyond": slider.beyond})
+                        "beyond": slider.beyond, "help": slider.help})
     while len(sent) > MAX_REMEMBERED:
         sent.popitem(last=False)
     by_name = {s.name: s.key for s in sliders}

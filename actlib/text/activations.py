@@ -1,6 +1,7 @@
 """Per-activation text: display title, and the explanation card for each
 registry entry. Keys: act.<name>.<part>, parts title, purpose, pros, cons,
-and libraries (only where major libraries disagree).
+libraries (only where major libraries disagree) and kink (what autodiff reports
+for f′ where the pieces meet, only where f has a kink).
 
 pros and cons are bullet lines: one (en, ja) pair per point, joined with
 "\\n" so the page renders one line per point (no bullet characters here).
@@ -35,7 +36,7 @@ _TITLES = {
 
 # Largest |GELU_exact - GELU_tanh| over the reals, measured in float64 with
 # scipy.special.erf: 4.732e-4 at x = ±2.699 (second bump 2.34e-4 at ±1.364).
-_GELU_GAP = "4.7 × 10⁻⁴"
+GELU_GAP = "4.7 × 10⁻⁴"
 
 _CARDS = {
     # ---- classic -------------------------------------------------------------
@@ -111,24 +112,32 @@ _CARDS = {
               ("Sparse activations: many units output exactly 0",
                "多くのユニットがちょうど0を出力する、スパースな活性化になります。")],
         cons=[("Dying ReLU: a unit whose input stays negative gets zero gradient and may never recover",
-               "死んだReLU(dying ReLU):入力が負のままのユニットは勾配が0になり、二度と学習しなくなることがあります。"),
-              ("Not zero-centred; a kink at 0, where it is not differentiable",
-               "ゼロ中心ではなく、x = 0 で折れ曲がっていて微分できません。")],
+               "Dying ReLU問題:入力が負のままのユニットは勾配が0になり、二度と学習しなくなることがあります。"),
+              ("Not zero-centred: for N(0, 1) input the mean output is 0.399; a kink at 0, where it "
+               "is not differentiable",
+               "ゼロ中心ではなく、N(0, 1) の入力に対する出力の平均は 0.399 です。また x = 0 で折れ曲がって"
+               "いて微分できません。")],
     ),
     "leaky_relu": dict(
-        purpose=("ReLU with a small slope α for negative inputs (α = 0.01 here). Common in GAN "
-                 "discriminators, e.g. DCGAN with α = 0.2.",
-                 "負の入力に小さな傾き α を持たせた ReLU です(既定値 α = 0.01)。GAN の識別器"
-                 "(DCGAN では α = 0.2)などでよく使われます。"),
-        pros=[("Negative inputs keep gradient α, which prevents dying ReLU",
-               "負の入力にも勾配 α が残るため、死んだReLUを防げます。"),
-              ("As cheap as ReLU", "ReLU と同じくらい計算が軽いです。"),
-              ("Negative outputs bring the mean closer to zero",
-               "負の値も出力するので、出力の平均がゼロに近づきます。")],
-        cons=[("α is one more hyperparameter to choose",
-               "α という、選ぶべきハイパーパラメータが1つ増えます。"),
-              ("Gains over ReLU are often small and task-dependent",
-               "ReLU より良くなるかはタスク次第で、差が小さいことも多いです。")],
+        purpose=("ReLU with a small slope α for negative inputs. This page starts at α = 0.01, as "
+                 "PyTorch and JAX do; Keras uses 0.2 or 0.3, and GAN discriminators such as DCGAN's "
+                 "use 0.2.",
+                 "負の入力に小さな傾き α を持たせた ReLU です。このページの初期値は PyTorch や JAX と同じ "
+                 "α = 0.01 ですが、Keras では 0.2 や 0.3 で、DCGAN などの GAN の識別器では 0.2 がよく"
+                 "使われます。"),
+        pros=[("Negative inputs keep gradient α, never exactly 0, so the Dying ReLU problem is avoided",
+               "負の入力にも勾配 α が残って0にならないため、Dying ReLU問題を避けられます。"),
+              ("As cheap as ReLU", "ReLU と同じくらい計算が軽いです。")],
+        cons=[("Barely closer to zero-centred than ReLU: for N(0, 1) input the mean output is 0.395 "
+               "(ReLU: 0.399)",
+               "ゼロ中心にはほとんど近づきません。N(0, 1) の入力に対する出力の平均は 0.395 で、ReLU の "
+               "0.399 とほぼ同じです。"),
+              ("It does not cure vanishing gradients in sigmoid-like stacks: its negative side "
+               "multiplies the gradient by α = 0.01, less than sigmoid's best 1/4",
+               "シグモイドのような関数を重ねたネットワークの勾配消失は解決しません。負側では勾配に "
+               "α = 0.01 が掛かり、シグモイドの最大の傾き 1/4 よりも小さいからです。"),
+              ("α is one more hyperparameter, and gains over ReLU are often small",
+               "α という選ぶべきハイパーパラメータが増え、ReLU からの改善も小さいことが多いです。")],
     ),
     "prelu": dict(
         purpose=("Leaky ReLU whose slope α is learned with the weights, often one α per channel "
@@ -137,8 +146,8 @@ _CARDS = {
                  "α を持たせることが多く、スライダーは学習後の値を表します。"),
         pros=[("The network picks its own negative slope: no hand tuning",
                "負側の傾きをネットワーク自身が決めるので、手で調整する必要がありません。"),
-              ("Prevents dying ReLU at the cost of very few extra parameters",
-               "わずかなパラメータの追加で、死んだReLUを防げます。")],
+              ("Avoids the Dying ReLU problem while α > 0, for very few extra parameters",
+               "α > 0 である限り、わずかなパラメータの追加で Dying ReLU問題を避けられます。")],
         cons=[("Can overfit on small data sets", "データが少ないと過学習しやすくなります。"),
               ("Weight decay pulls α toward 0 (plain ReLU), so α is usually excluded from it",
                "重み減衰をかけると α が0(ただの ReLU)に引き寄せられるため、通常は対象から外します。")],
@@ -148,16 +157,26 @@ _CARDS = {
                  "(Clevert et al., 2015) as a faster-learning alternative to ReLU.",
                  "x > 0 では x、x ≤ 0 では α(eˣ − 1) をとり、負側はなめらかに −α に近づきます。"
                  "ReLU より速く学習できる代替として提案されました(Clevert ら、2015年)。"),
-        pros=[("Negative outputs push the mean activation toward zero, speeding up learning",
-               "負の出力によって平均がゼロに近づき、学習が速くなります。"),
-              ("Nonzero gradient for x < 0: no dying ReLU",
-               "x < 0 でも勾配があるので、死んだReLUが起きません。"),
-              ("Saturates smoothly at −α for very negative inputs, which makes it robust to noise",
-               "大きな負の入力では −α になめらかに飽和するため、ノイズに強くなります。")],
-        cons=[("Needs an exponential: slower than ReLU",
-               "指数関数の計算が必要で、ReLU より遅いです。"),
-              ("Unless α = 1, the slope jumps at 0 (α on the left, 1 on the right)",
-               "α = 1 以外では、x = 0 で傾きが不連続になります(左側 α、右側 1)。")],
+        pros=[("Negative outputs pull the mean closer to zero than ReLU's: 0.161 for N(0, 1) input "
+               "(ReLU: 0.399), which the original paper links to faster learning",
+               "負の値を出力するため、N(0, 1) の入力に対する出力の平均は 0.161 と ReLU(0.399)より"
+               "ゼロに近くなります。元の論文はこれが学習を速くすると説明しています。"),
+              ("f′ = αeˣ > 0 for x < 0, so the Dying ReLU problem is less likely",
+               "x < 0 でも f′ = αeˣ > 0 なので、Dying ReLU問題が起きにくくなります。"),
+              ("A cheap derivative: for x ≤ 0, f′(x) = αeˣ = f(x) + α, reusing the forward value",
+               "導関数の計算が軽く、x ≤ 0 では f′(x) = αeˣ = f(x) + α と順伝播の値をそのまま使えます。")],
+        cons=[("It saturates at −α for very negative x: f′ is only 4.5 × 10⁻⁵ at x = −10, so a unit "
+               "stuck there learns almost nothing",
+               "大きな負の x では −α に飽和します。x = −10 での f′ は 4.5 × 10⁻⁵ しかなく、そこに"
+               "とどまったユニットはほとんど学習しません。"),
+              ("Not sparse: negative inputs give negative outputs, not exactly 0 as in ReLU (some "
+               "articles say otherwise)",
+               "スパースではありません。負の入力には ReLU のような0ではなく負の値を出力します"
+               "(スパースだとする解説もありますが誤りです)。"),
+              ("An exponential makes it slower than ReLU; unless α = 1 the slope jumps at 0 "
+               "(α on the left, 1 on the right)",
+               "指数関数が必要で ReLU より遅く、α = 1 以外では x = 0 で傾きが不連続になります"
+               "(左側 α、右側 1)。")],
     ),
     "selu": dict(
         purpose=("ELU scaled by λ ≈ 1.0507 with α ≈ 1.6733. With LeCun-normal initialisation these "
@@ -169,8 +188,10 @@ _CARDS = {
                "自己正規化:層を重ねても平均 ≈ 0、分散 ≈ 1 が保たれ、バッチ正規化が不要になります。"),
               ("Makes very deep plain MLPs trainable",
                "非常に深い全結合ネットワークも学習できるようになります。")],
-        cons=[("Works as designed only with LeCun-normal init, standardised inputs and alpha dropout",
-               "LeCun の初期化・標準化した入力・alpha dropout がそろって初めて設計どおりに働きます。"),
+        cons=[("Works as designed only with LeCun-normal init and standardised inputs; with dropout, "
+               "use alpha dropout, since plain dropout breaks the normalisation",
+               "LeCun の正規分布による初期化と標準化した入力がそろって初めて設計どおりに働きます。"
+               "ドロップアウトを使う場合は、通常のドロップアウトでは正規化が崩れるため alpha dropout を使います。"),
               ("Changing α or λ (try the sliders) breaks the self-normalising property",
                "α や λ を変えると(スライダーで試せます)、自己正規化の性質が崩れます。"),
               ("Designed for fully connected nets; rare in CNNs and Transformers",
@@ -183,8 +204,10 @@ _CARDS = {
                  "どの α でも x = 0 での傾きが1になります。"),
         pros=[("Smooth: the derivative is continuous at 0 for any α",
                "どの α でも x = 0 で導関数が連続で、滑らかです。"),
-              ("Keeps ELU's strengths: mean near zero, no dying ReLU",
-               "平均がゼロに近い、死んだReLUが起きないという ELU の長所をそのまま持ちます。"),
+              ("Keeps ELU's strengths: a mean closer to zero than ReLU's (0.161 at α = 1, where it "
+               "equals ELU) and the Dying ReLU problem less likely",
+               "ELU の長所をそのまま持ちます。平均は ReLU よりゼロに近く(ELU と一致する α = 1 で "
+               "0.161)、Dying ReLU問題も起きにくいです。"),
               ("α sets the floor −α; as α → 0 it approaches ReLU",
                "α で負側の下限 −α を調整でき、α → 0 で ReLU に近づきます。")],
         cons=[("Exponential cost, like ELU", "ELU と同じく指数関数の計算コストがかかります。"),
@@ -213,8 +236,10 @@ _CARDS = {
                  "になります。"),
         pros=[("Learns its own piecewise-linear shape; ReLU, leaky ReLU and |x| are special cases",
                "区分線形な形そのものを学習し、ReLU・Leaky ReLU・|x| を特殊な場合として含みます。"),
-              ("Never fully dies: the winning piece always passes gradient",
-               "常に最大となる一次関数に勾配が流れるため、ユニットが死にません。"),
+              ("The winning piece passes its slope w as the gradient, so a unit dies only where that "
+               "piece is flat; with the defaults (w₂ = 0) f′ = 0 for x < 0, as in ReLU",
+               "勾配は最大となる一次関数の傾き w なので、ユニットが死ぬのはその傾きが0のときだけです。"
+               "ただし既定値(w₂ = 0)では ReLU と同じく x < 0 で f′ = 0 になります。"),
               ("Designed to work well with dropout",
                "ドロップアウトと組み合わせるために提案され、相性が良いです。")],
         cons=[("k pieces cost k times the parameters and compute (2× here)",
@@ -230,8 +255,10 @@ _CARDS = {
                  "BERT・GPT・ViT などの Transformer で標準的に使われています。"),
         pros=[("Smooth everywhere, with a small dip (minimum ≈ −0.17 at x ≈ −0.75)",
                "どこでも滑らかで、負側に小さなくぼみ(x ≈ −0.75 で最小値 ≈ −0.17)があります。"),
-              ("Small negative inputs keep some gradient: no dying ReLU",
-               "小さな負の入力にも勾配が残るため、死んだReLUが起きにくいです。"),
+              ("Small negative inputs keep some gradient, so the Dying ReLU problem is less likely; "
+               "for very negative x it still saturates at 0",
+               "小さな負の入力にも勾配が残るため Dying ReLU問題は起きにくいですが、大きな負の x では"
+               "0 に飽和します。"),
               ("Strong results in language and vision Transformers",
                "言語や画像の Transformer で良い性能が報告されています。")],
         cons=[("Costlier than ReLU (erf or tanh)",
@@ -244,13 +271,15 @@ _CARDS = {
                  "is slow. Used in the original BERT and GPT-2 code.",
                  "GELU の論文で示された tanh による近似式で、erf の計算が遅い環境向けです。"
                  "オリジナルの BERT や GPT-2 のコードで使われています。"),
-        pros=[(f"Never more than {_GELU_GAP} from exact GELU (largest near x ≈ ±2.7)",
-               f"厳密な GELU との差は最大でも {_GELU_GAP} です(x ≈ ±2.7 付近)。"),
+        pros=[(f"Never more than {GELU_GAP} from exact GELU (largest near x ≈ ±2.7)",
+               f"厳密な GELU との差は最大でも {GELU_GAP} です(x ≈ ±2.7 付近)。"),
               ("Only tanh and a cubic: fast on most hardware",
                "tanh と3次式だけで計算でき、多くのハードウェアで高速です。"),
               ("Smooth, with the same shape as GELU", "GELU と同じ形で、滑らかです。")],
-        cons=[("An approximation: swapping it for exact GELU shifts a pretrained model's outputs slightly",
-               "近似なので、厳密形で学習済みのモデルに使うと出力がわずかに変わります。"),
+        cons=[("An approximation: a model trained with one form gives slightly different outputs "
+               "when run with the other (exact-GELU weights run with the tanh form, or the reverse)",
+               "近似なので、一方の形で学習したモデルをもう一方で動かすと、出力がわずかに変わります"
+               "(厳密形で学習した重みを tanh 近似で使う場合も、その逆も同じです)。"),
               ("Still costlier than ReLU", "ReLU よりは計算コストが高いです。")],
     ),
     "silu": dict(
@@ -288,8 +317,10 @@ _CARDS = {
                  "知られています。"),
         pros=[("Smooth, non-monotonic, bounded below (≈ −0.31), unbounded above",
                "滑らかで単調ではなく、下に有界(最小値 ≈ −0.31)、上には有界ではありません。"),
-              ("Small negative inputs keep gradient: no dying ReLU",
-               "小さな負の入力にも勾配が残り、死んだReLUが起きにくいです。")],
+              ("Small negative inputs keep gradient, so the Dying ReLU problem is less likely; for "
+               "very negative x it still saturates at 0",
+               "小さな負の入力にも勾配が残るため Dying ReLU問題は起きにくいですが、大きな負の x では"
+               "0 に飽和します。")],
         cons=[("Among the most expensive here: exp, log and tanh",
                "exp・log・tanh を組み合わせるため、ここで扱う中でも特に計算コストが高い関数です。"),
               ("Gains over SiLU/swish are small and task-dependent",
@@ -333,8 +364,10 @@ _CARDS = {
                "加算・クリップ・乗算だけで計算でき、非常に軽いです。"),
               ("Quantisation-friendly; output still in [0, 1]",
                "量子化と相性が良く、出力も [0, 1] に収まります。")],
-        cons=[("Gradient is exactly 0 outside (−3, 3): hard saturation",
-               "(−3, 3) の外では勾配がちょうど0になる、強い飽和があります。"),
+        cons=[("f′ = 0 outside (−3, 3): flat parts that pass no gradient, a dead region like "
+               "ReLU's negative half",
+               "(−3, 3) の外では f′ = 0 で、勾配がまったく流れない平らな部分(ReLU の負側と同じ"
+               "死んだ領域)になります。"),
               ("Kinks at ±3; only a rough copy of the sigmoid",
                "±3 で折れ曲がり、シグモイドの近似としては粗いです。")],
     ),
@@ -386,81 +419,12 @@ _CARDS = {
                "要素ごとの関数ではなく、各出力がすべてのロジットに依存します。"),
               ("Overflows unless the largest logit is subtracted first (libraries do this)",
                "最大のロジットを先に引かないとオーバーフローします(ライブラリでは対処済みです)。"),
-              ("Saturates when confident: gradient p(1 − p) becomes small, predictions overconfident",
-               "確信度が高いと勾配 p(1 − p) が小さくなって飽和し、過信した予測になりがちです。")],
+              ("Easily overconfident: p reaches 0 or 1 for large logits. On its own p′ = p(1 − p) "
+               "then vanishes, but with cross-entropy the gradient p − y stays large for a wrong answer",
+               "ロジットが大きいと p が0や1に張りついて過信しやすくなります。p′ = p(1 − p) 自体は"
+               "小さくなりますが、交差エントロピーと組み合わせた勾配 p − y は間違った予測では大きいままです。")],
     ),
 }
-
-# Only where major libraries disagree on defaults, formulas or names.
-_LIBRARIES = {
-    "gelu": (
-        "PyTorch nn.GELU is exact (erf) by default; approximate='tanh' is optional. jax.nn.gelu "
-        "defaults to the tanh form (approximate=True). Keras activations.gelu is exact by default "
-        f"(keras.ops.gelu: tanh). The two forms differ by at most {_GELU_GAP}, near x ≈ ±2.7.",
-        "PyTorch の nn.GELU は既定で厳密形(erf)で、approximate='tanh' を指定すると近似形になります。"
-        "jax.nn.gelu は既定で tanh 近似(approximate=True)、Keras の activations.gelu は既定で厳密形です"
-        f"(keras.ops.gelu は tanh 近似)。両者の差は最大 {_GELU_GAP}(x ≈ ±2.7 付近)です。"),
-    "gelu_tanh": (
-        "The default of jax.nn.gelu (approximate=True) and keras.ops.gelu. PyTorch needs "
-        "nn.GELU(approximate='tanh'); Keras activations.gelu needs approximate=True. "
-        f"It differs from exact GELU by at most {_GELU_GAP}, near x ≈ ±2.7.",
-        "jax.nn.gelu(approximate=True)と keras.ops.gelu の既定値です。PyTorch では "
-        "nn.GELU(approximate='tanh')、Keras の activations.gelu では approximate=True の指定が必要です。"
-        f"厳密な GELU との差は最大 {_GELU_GAP}(x ≈ ±2.7 付近)です。"),
-    "leaky_relu": (
-        "Default negative slope: 0.01 in PyTorch nn.LeakyReLU and jax.nn.leaky_relu; 0.2 in "
-        "keras.activations.leaky_relu; 0.3 in keras.layers.LeakyReLU (named alpha in older Keras). "
-        "Same name, different curves.",
-        "負側の傾きの既定値は、PyTorch の nn.LeakyReLU と jax.nn.leaky_relu では 0.01、"
-        "keras.activations.leaky_relu では 0.2、keras.layers.LeakyReLU では 0.3(古い Keras では"
-        "引数名 alpha)です。同じ名前でも曲線が異なります。"),
-    "prelu": (
-        "PyTorch nn.PReLU starts α at 0.25 and learns it (one shared α by default, or one per "
-        "channel); Keras layers.PReLU starts α at 0, i.e. plain ReLU. The default slope of "
-        "leaky_relu (0.01) is a different thing.",
-        "PyTorch の nn.PReLU は α = 0.25 から学習を始めます(既定では全チャネル共通の α が1つ、"
-        "チャネルごとにも指定可能)。Keras の layers.PReLU は α = 0(ただの ReLU)から始めます。"
-        "leaky_relu の既定の傾き 0.01 とは別物です。"),
-    "softplus": (
-        "PyTorch nn.Softplus(beta, threshold=20) returns x itself once βx > 20 (an error below "
-        "2.1 × 10⁻⁹/β); this page uses the exact formula everywhere. jax.nn.softplus and Keras "
-        "softplus have no β (β = 1).",
-        "PyTorch の nn.Softplus(beta, threshold=20) は βx > 20 で x そのものを返します"
-        "(誤差は 2.1 × 10⁻⁹/β 未満)。このページではどこでも厳密な式で計算しています。"
-        "jax.nn.softplus と Keras の softplus には β がありません(β = 1)。"),
-    "selu": (
-        "PyTorch nn.SELU, jax.nn.selu and Keras selu hard-code α ≈ 1.6733 and λ ≈ 1.0507; here "
-        "they are sliders so you can see what changing them does.",
-        "PyTorch の nn.SELU、jax.nn.selu、Keras の selu では α ≈ 1.6733 と λ ≈ 1.0507 が固定です。"
-        "ここではスライダーにしてあり、値を変えたときの様子を確かめられます。"),
-    "hard_sigmoid": (
-        "PyTorch nn.Hardsigmoid, jax.nn.hard_sigmoid and Keras 3 use relu6(x + 3)/6 (slope 1/6, "
-        "flat beyond ±3). Older Keras (tf.keras 2.x) used clip(0.2x + 0.5, 0, 1): slope 0.2, flat "
-        "beyond ±2.5.",
-        "PyTorch の nn.Hardsigmoid、jax.nn.hard_sigmoid、Keras 3 は relu6(x + 3)/6(傾き 1/6、"
-        "±3 の外側で平ら)です。古い Keras(tf.keras 2.x)は clip(0.2x + 0.5, 0, 1) で、傾き 0.2、"
-        "±2.5 の外側で平らになります。"),
-    "silu": (
-        "Same function, different names: PyTorch nn.SiLU; TensorFlow tf.nn.silu (alias tf.nn.swish); "
-        "Keras silu (alias swish); JAX jax.nn.silu = jax.nn.swish. All are swish with β = 1.",
-        "同じ関数でも名前が異なります。PyTorch は nn.SiLU、TensorFlow は tf.nn.silu(別名 tf.nn.swish)、"
-        "Keras は silu(別名 swish)、JAX は jax.nn.silu と jax.nn.swish(同一)です。いずれも β = 1 の "
-        "Swish です。"),
-    "swish": (
-        "Libraries mostly fix β = 1 and call it SiLU or swish: PyTorch nn.SiLU, Keras silu/swish, "
-        "jax.nn.swish. Only tf.nn.silu takes a beta argument; a learned β needs your own code.",
-        "多くのライブラリは β = 1 に固定し、SiLU または swish と呼んでいます(PyTorch の nn.SiLU、"
-        "Keras の silu/swish、jax.nn.swish)。beta 引数を持つのは tf.nn.silu だけで、β を学習させるには"
-        "自分で実装する必要があります。"),
-    "softmax": (
-        "torch.softmax(x, dim) and jax.nn.softmax(x, axis) act on a whole vector of logits; this "
-        "page plots one component. A one-input \"softmax\" in some explorers is really the sigmoid "
-        "(here: K = 2, c = 0).",
-        "torch.softmax(x, dim) や jax.nn.softmax(x, axis) はロジットのベクトル全体に作用します。"
-        "このページはその1成分を描いています。一部の可視化ツールにある入力1つの「ソフトマックス」は、"
-        "実際にはシグモイドです(ここでは K = 2, c = 0 に相当)。"),
-}
-
 
 def _entry(part) -> dict[str, str]:
     """An (en, ja) pair, or a list of them (bullet points, one per line)."""
@@ -477,4 +441,3 @@ STRINGS.update({
     f"act.{name}.{part}": _entry(text)
     for name, card in _CARDS.items() for part, text in card.items()
 })
-STRINGS.update({f"act.{name}.libraries": _entry(pair) for name, pair in _LIBRARIES.items()})

@@ -66,12 +66,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Theory: each layer multiplies the squared gradient by χ₁ = {chi}.",
         "ja": "理論:各層で勾配の2乗が χ₁ = {chi} 倍になります。"},
     "flow.forward": {"en": "Forward pass: where the pre-activations sit",
-                     "ja": "順伝播:前活性化 z の分布"},
+                     "ja": "順伝播:活性化関数への入力 z の分布"},
     "flow.forward_layer": {"en": "Layer to inspect", "ja": "表示する層"},
-    "flow.histogram": {"en": "pre-activations z of layer {layer}", "ja": "第{layer}層の前活性化 z"},
+    "flow.histogram": {"en": "pre-activations z of layer {layer}", "ja": "第{layer}層の活性化関数への入力 z"},
     "flow.derivative": {"en": "f′(z)", "ja": "f′(z)"},
     "flow.stats_layer": {"en": "Layer", "ja": "層"},
-    "flow.saturated": {"en": "saturated units", "ja": "飽和したユニット"},
+    "flow.saturated": {"en": "saturated units (|f′| < 0.01)", "ja": "飽和したユニット(|f′| < 0.01)"},
     "flow.dead": {"en": "dead units (f′ = 0)", "ja": "死んだユニット(f′ = 0)"},
     "flow.act_std": {"en": "activation std", "ja": "活性の標準偏差"},
     "flow.training": {"en": "Training: gradient magnitudes while the stack learns a toy task",
@@ -106,8 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "深さ・幅・バッチ・ステップ数のいずれかを減らしてください。"},
     "verdict.overflow": {
         "en": "The forward signal overflowed float32 on its way up (first at layer {layer}): "
-              "exploding. Layers from there on cannot be measured.",
-        "ja": "順伝播の信号が float32 の範囲を超えました(第{layer}層から):勾配爆発。"
+              "exploding activations. Layers from there on cannot be measured.",
+        "ja": "順伝播の信号が float32 の範囲を超えました(第{layer}層から):活性の爆発です。"
               "その層から先は測定できません。"},
     "verdict.zero": {
         "en": "The gradient is exactly 0 at layer {layer} and below: f′ = 0 for every unit there, "

@@ -103,7 +103,8 @@ def link_notices(page: Page) -> list[str]:
 
 def live_row(page: Page, label: str):
     """A live chart's slider row (ui/live_chart.py) labelled exactly ``label``."""
-    return page.locator(".live-row").filter(has=page.locator(".live-label > span").get_by_text(label, exact=True))
+    by_text = page.locator(".live-row").filter(has=page.locator(".live-label > span").get_by_text(label, exact=True))
+    return by_text.or_(page.locator(".live-row").filter(has=page.locator(f'input[aria-label="{label}"]')))
 
 
 def labelled_slider(page: Page, label: str):

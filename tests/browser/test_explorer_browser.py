@@ -203,7 +203,7 @@ def test_alpha_slider_redraws_chart_and_formula(page: Page, app_url: str):
     # alpha = 1: the factor 1 is left out of the formulas
     element = wait_formulas(page, *elu_rows(""))
     assert element["text"].startswith("Formulas with the current parameters"), element["text"]
-    assert "At the kink: f'(0) = alpha" in element["text"]
+    assert "At the kink: f′(0) = α, the slope of the x ≤ 0 piece" in element["text"]
     assert probe_readout(element) == {"x": 0.0, "f": 0.0, "df": 1.0, "d2f": 1.0}
 
     slider = alpha_slider(page)

@@ -97,6 +97,7 @@ export default function (component) {
   data.sliders.forEach((s, k) => {
     const row = state.rows[k];
     row.text.textContent = s.label;
+    row.text.parentElement.title = s.help || "";
     row.input.max = String(s.values.length - 1);
     row.input.setAttribute("aria-valuetext", s.texts[s.index]);
     if (state.dragging !== k) {   // never yank a thumb out of the hand
