@@ -28,7 +28,7 @@ import pytest
 from numpy.polynomial.hermite_e import hermegauss
 
 import actlib
-from actlib import flow, urlstate
+from actlib import flow, readouts, urlstate
 from actlib.presets import PRESETS
 from actlib.text import CATALOGUE, t
 from apptest_helpers import (
@@ -353,7 +353,7 @@ def test_parameter_sliders_to_both_ends(at, name):
     move(at, "selectbox", "flow.activation", name)
     act = actlib.get(name)
     sliders = [s for s in at.slider if (s.key or "").startswith(f"flow.param.{name}.")]
-    assert [s.label for s in sliders] == [p.name for p in act.params]
+    assert [s.label for s in sliders] == [readouts.param_label(name, p.name, "en") for p in act.params]
     for p in act.params:
         key = f"flow.param.{name}.{p.name}"
         assert at.slider(key=key).value == pytest.approx(p.default)
