@@ -92,9 +92,14 @@ class _Samples:
 
 
 def _sample(name: str, params: dict) -> _Samples:
-    f, d1, d2 = curves(name, _grid(), **params)
-    as64 = lambda a: np.asarray(a, dtype=np.float64)
-    return _Samples(as64(_grid()), as64(f), as64(d1), as64(d2))
+    """The grid samples, without the points where f, f' or f'' is NaN or infinite
+    (a typed formula such as log(x) or exp(exp(x))): the facts are those of the rest."""
+    f, d1, d2 = (np.asarray(a, dtype=np.float64) for a in curves(name, _grid(), **params))
+    x = np.asarray(_grid(), dtype=np.float64)
+    finite = np.isfinite(f) & np.isfinite(d1) & np.isfinite(d2)
+    if finite.sum() < 3:
+        raise ValueError(f"{name} is not finite on the sampled grid: no properties to measure")
+    return _Samples(x[finite], f[finite], d1[finite], d2[finite])
 
 
 def _jumps(s: _Samples) -> tuple[np.ndarray, np.ndarray]:
@@ -217,17 +222,21 @@ def _corner(s: _Samples, left: int, right: int) -> tuple[float, float]:
     return float(fl + dl * (corner - xl)), float(corner)
 
 
-def properties(name: str, **params: float) -> Properties:
-    """Range, symmetry, monotonicity, smoothness, slope and minimum of ``name``.
+def properties(name, **params: float) -> Properties:
+    """Range, symmetry, monotonicity, smoothness, slope and minimum of ``name`` (a name
+    or an Activation). Grid points where f, f' or f'' is not finite are skipped; a
+    function finite at fewer than 3 of them raises ValueError.
 
     >>> properties("sigmoid").max_slope, properties("silu").minimum   # 0.25, -0.2785
     """
+    name = getattr(name, "name", name)
     resolved = resolve_params(get(name), params)
     s = _sample(name, resolved)
     value_jump, slope_jump = _jumps(s)
     lower, lower_attained = _bound(s, -1.0)
     upper, upper_attained = _bound(s, 1.0)
     zero = _near(s.x, 0.0)
+    at_zero = s.x[zero] == 0.0                         # False when f is not finite at 0
     slope_noise = 1e-6 * s.slope_scale
     step_noise = 1e-6 * np.maximum(1.0, np.abs(s.f[1:]))
     rising = bool(np.all(s.d1 >= -slope_noise) and np.all(np.diff(s.f) >= -step_noise))
@@ -241,11 +250,11 @@ def properties(name: str, **params: float) -> Properties:
         params=tuple((k, float(v)) for k, v in resolved.items()),
         lower=_tidy(lower), upper=_tidy(upper),
         lower_attained=lower_attained, upper_attained=upper_attained,
-        zero_centred=bool(abs(s.f[zero]) <= 1e-7 and (s.f < 0).any() and (s.f > 0).any()),
+        zero_centred=bool(at_zero and abs(s.f[zero]) <= 1e-7 and (s.f < 0).any() and (s.f > 0).any()),
         monotonic=rising or falling,
         smooth=not (value_jump.any() or slope_jump.any()),
         max_slope=max_slope, max_slope_at=max_slope_at,
-        slope_at_zero=float(s.d1[zero]),
+        slope_at_zero=float(s.d1[zero]) if at_zero else float("nan"),
         minimum=_tidy(minimum), argmin=_tidy(argmin),
     )
 

@@ -1,13 +1,13 @@
 """The one catalogue of user-visible text, English and Japanese.
 
 Strings live in per-area modules (``common``, ``explorer``, ``activations``,
-``flow``), each a ``STRINGS = {key: {"en": ..., "ja": ...}}``; this module
+``flow``, ``custom``), each a ``STRINGS = {key: {"en": ..., "ja": ...}}``; this module
 merges them and looks keys up. Pages never hold inline text.
 """
 
 from __future__ import annotations
 
-from actlib.text import activations, common, explorer, flow
+from actlib.text import activations, common, custom, explorer, flow
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -23,7 +23,7 @@ def _merge(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(common, explorer, activations, flow)
+CATALOGUE = _merge(common, explorer, activations, flow, custom)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values) -> str:
