@@ -16,7 +16,7 @@ CUSTOM_EXAMPLES: dict[str, str] = {
     "celu": "where(x > 0, x, alpha * expm1(x / alpha))",
     "sigmoid": "1 / (1 + exp(-x))",
     "tanh": "(exp(x) - exp(-x)) / (exp(x) + exp(-x))",
-    "softplus": "log1p(exp(beta * x)) / beta",
+    "softplus": "softplus(beta * x) / beta",
     "silu": "x * sigmoid(x)",
     "swish": "x * sigmoid(beta * x)",
     "gelu": "x / 2 * (1 + erf(x / sqrt(2)))",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import unicodedata
+import warnings
 from typing import Callable
 
 import jax
@@ -70,8 +71,10 @@ class FormulaError(ValueError):
 
     def __init__(self, code: str, position: int, **values):
         self.code, self.position, self.values = code, int(position), values
-        super().__init__(f"{t('formula.error.' + code, 'en', **values)} "
-                         f"(at character {self.position + 1})")
+        super().__init__(code, position)
+
+    def __str__(self) -> str:
+        return f"{self.message('en')} (at character {self.position + 1})"
 
     def message(self, lang: str) -> str:
         return t(f"formula.error.{self.code}", lang, **self.values)
@@ -121,8 +124,9 @@ def _syntax(text: str, err: SyntaxError) -> FormulaError:
             return FormulaError("bad_char", i, char=c)
     if opened:
         return FormulaError("unclosed", opened[-1] if err.msg.startswith("'('") else opened[0])
-    offset = (err.offset or 1) - 1 if (err.lineno or 1) == 1 else len(text) - 1
-    return FormulaError("syntax", min(max(offset, 0), max(len(text) - 1, 0)))
+    if not err.offset or (err.lineno or 1) != 1:      # at the end: something is missing there
+        return FormulaError("syntax", len(text.rstrip()))
+    return FormulaError("syntax", min(err.offset - 1, len(text)))
 
 
 def _first_refusal(tree: ast.AST, text: str) -> FormulaError | None:
@@ -166,8 +170,19 @@ def parse_tree(text: str, max_chars: int = MAX_CHARS) -> Tree:
     if not text.strip():
         raise FormulaError("empty", 0)
     text = _plain(text)
+    body = text.lstrip()           # eval mode refuses leading blanks ("unexpected indent")
     try:
-        tree = ast.parse(text, mode="eval")
+        return _parse_body(body)
+    except FormulaError as err:
+        err.position += len(text) - len(body)
+        raise
+
+
+def _parse_body(text: str) -> Tree:
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like: our message says it
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         raise _syntax(text, err) from None
     except (ValueError, RecursionError, MemoryError):  # null bytes; a parser limit
