@@ -34,8 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "formula.no_properties": {
         "en": "No properties: f is not a finite number anywhere on the sampled grid.",
         "ja": "性質は計算できません: 調べた範囲のどこでも f が有限の数になりません。"},
-    "url.reason.bad_formula": {"en": "not a formula this page can draw ({detail})",
-                               "ja": "このページで描ける式ではありません({detail})"},
+    "url.reason.bad_formula": {"en": "not a formula this page can draw",
+                               "ja": "このページで描ける式ではありません"},
     # FormulaError messages: formula.error.<code>
     "formula.error.not_text": {"en": "a formula must be text", "ja": "式は文字列で入力してください"},
     "formula.error.empty": {"en": "the formula is empty", "ja": "式が空です"},
