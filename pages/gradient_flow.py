@@ -8,7 +8,7 @@ from actlib import exports, flow, flow_figures, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import routing, url_sync
+from ui import formula_box, routing, url_sync
 
 routing.require_app()
 
@@ -70,9 +70,10 @@ def stack_view() -> None:
     with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
         depth = st.slider(t("flow.depth", lang), 1, flow.MAX_DEPTH, key="flow.depth")
         width = st.select_slider(t("flow.width", lang), urlstate.WIDTHS, key="flow.width")
-        activation = st.selectbox(t("flow.activation", lang), names, key="flow.activation",
-                                  format_func=lambda n: t(f"act.{n}.title", lang))
-        act = actlib.get(activation)
+        activation = st.selectbox(t("flow.activation", lang), (*names, urlstate.CUSTOM),
+                                  key="flow.activation", format_func=lambda n: formula_box.title(n, lang))
+        act = formula_box.formula_box(lang, "flow") if activation == urlstate.CUSTOM else actlib.get(activation)
+        activation = act.name  # a typed formula: "custom:<formula>", a name like any other
         params = {}
         for p in act.params:
             key = f"flow.param.{activation}.{p.name}"
@@ -116,7 +117,7 @@ def stack_view() -> None:
             verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
             message = t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
             {"vanishing": st.error, "exploding": st.warning, "stable": st.success}[verdict](message)
-        chart_name = lambda what: f"gradient_flow_{what}_{activation}_{init}_gain{gain:g}_depth{depth}"
+        chart_name = lambda what: f"gradient_flow_{what}_{'custom' if act.group == 'custom' else activation}_{init}_gain{gain:g}_depth{depth}"
         chart_config = lambda what: {"toImageButtonOptions": {"filename": chart_name(what)}}
 
         def csv_button(what: str, make_csv) -> None:  # built only when clicked
