@@ -10,7 +10,8 @@ unary minus, comparisons (chains such as ``0 < x < 6`` too), parentheses,
 
 Safety by construction: the text is parsed by :func:`ast.parse` (which only
 parses), and the tree is walked against a whitelist into a small tree of our own
-(:mod:`actlib.formula_tree`); the JAX function is built from that tree. Nothing
+(:mod:`actlib.formula_tree`); the JAX function is built from that tree
+(:mod:`actlib.formula_jax`), its LaTeX too (:mod:`actlib.custom_latex`). Nothing
 from the text is ever evaluated, executed or compiled as Python. Limits are
 checked before any of that: 200 characters, 64 nodes, float32-sized constants.
 
@@ -26,8 +27,9 @@ import functools
 import numpy as np
 
 from actlib import registry
-from actlib.formula_tree import (FUNCTIONS, MAX_CHARS, MAX_NODES, FormulaError, Tree, build,
-                                 canonical, free_names, parse_tree)
+from actlib.formula_jax import build
+from actlib.formula_tree import (FUNCTIONS, MAX_CHARS, MAX_NODES, FormulaError, Tree, canonical,
+                                 free_names, parse_tree)
 from actlib.custom_latex import latex_of
 from actlib.registry import Activation, Param
 
