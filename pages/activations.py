@@ -47,8 +47,8 @@ picker, _ = st.columns([1, 2.6], gap="large")
 name = picker.selectbox(
     t("explorer.activation", lang), (*names, urlstate.CUSTOM), key="explorer.activation",
     format_func=lambda n: formula_box.picker_label(n, lang))
-with picker:  # "Your own…": the formula box; from here on the formula is an activation name
-    act = formula_box.formula_box(lang, "explorer") if name == urlstate.CUSTOM else actlib.get(name)
+# "Your own…": the formula box, full width; from here on the formula is an activation name
+act = formula_box.formula_box(lang, "explorer", side_by_side=True) if name == urlstate.CUSTOM else actlib.get(name)
 name = act.name
 
 

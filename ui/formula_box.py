@@ -32,8 +32,9 @@ def title(name: str, lang: str) -> str:
 
 def picker_label(name: str, lang: str) -> str:
     """``group · title``, as the explorer's picker shows its entries."""
-    group = "custom" if name == urlstate.CUSTOM or is_custom(name) else actlib.get(name).group
-    return f"{t('group.' + group, lang)} · {title(name, lang)}"
+    if name == urlstate.CUSTOM or is_custom(name):
+        return title(name, lang)                  # "Your own…" says its group itself
+    return f"{t('group.' + actlib.get(name).group, lang)} · {title(name, lang)}"
 
 
 def _drawn(prefix: str) -> str:
@@ -53,9 +54,10 @@ def _use_example(prefix: str) -> None:
     st.session_state[f"{prefix}.formula_example"] = ""
 
 
-def formula_box(lang: str, key_prefix: str) -> actlib.Activation:
+def formula_box(lang: str, key_prefix: str, side_by_side: bool = False) -> actlib.Activation:
     """Draw the box and return the activation to show: the typed formula when it parses,
-    else the last one that did (with the message and a caret under the problem)."""
+    else the last one that did (with the message and a caret under the problem).
+    ``side_by_side``: examples and text box in one row (for a full-width container)."""
     box, drawn_key, synced_key = (f"{key_prefix}.{k}" for k in ("formula", "formula_drawn",
                                                                  "formula_synced"))
     drawn = _drawn(key_prefix)
@@ -63,23 +65,28 @@ def formula_box(lang: str, key_prefix: str) -> actlib.Activation:
         st.session_state[box] = drawn
         st.session_state[synced_key] = drawn
     st.session_state.setdefault(f"{key_prefix}.formula_example", "")
-    st.selectbox(t("formula.examples", lang), ["", *CUSTOM_EXAMPLES], key=f"{key_prefix}.formula_example",
+    examples_col, text_col = st.columns([1, 2]) if side_by_side else (st.container(), st.container())
+    examples_col.selectbox(t("formula.examples", lang), ["", *CUSTOM_EXAMPLES], key=f"{key_prefix}.formula_example",
                  format_func=lambda n: t("formula.pick", lang) if not n else
                  f"{title(n, lang)} · {CUSTOM_EXAMPLES[n]}",
                  on_change=_use_example, args=(key_prefix,), help=t("formula.examples_help", lang))
     # no max_chars: a pasted long formula gets the message saying the limit, not a silent cut
-    text = st.text_input(t("formula.label", lang), key=box,
+    text = text_col.text_input(t("formula.label", lang), key=box,
                          help=t("formula.help", lang, functions=", ".join(FUNCTIONS)))
     try:
         act = actlib.custom(text)
         st.session_state[drawn_key] = st.session_state[synced_key] = text
     except FormulaError as err:
-        st.error(t("formula.error", lang, message=err.message(lang)), icon="✏️")
-        shown = text.replace("\n", " ")
-        st.code(f"{shown}\n{' ' * err.position}^", language=None)
+        with text_col:
+            st.error(t("formula.error", lang, message=err.message(lang)), icon="✏️")
+            shown = text.replace("\n", " ")
+            st.code(f"{shown}\n{' ' * err.position}^", language=None)
+            st.caption(t("formula.kept", lang, formula=drawn))
         act = actlib.custom(drawn)
-        st.caption(t("formula.kept", lang, formula=drawn))
-    st.latex(formulas.function_latex(act))
+    if side_by_side:
+        st.latex(formulas.function_latex(act))
+    else:  # a narrow column: inline math, which KaTeX may break after an operator
+        st.markdown(f"${formulas.function_latex(act)}$")
     st.caption(t("formula.autodiff", lang))
     return act
 

@@ -54,7 +54,7 @@ def test_type_drag_share_and_reopen(browser, app_url: str):
     picker = page.get_by_role("combobox", name="Activation function")
     picker.click()
     page.get_by_role("option", name=re.compile(r"Your own…$")).click()
-    box = page.get_by_label("f(x) =")
+    box = page.get_by_test_id("stTextInputField")  # the formula box: the page's one text input
     expect(box).to_have_value("x * tanh(softplus(x))", timeout=RERUN_MS)
 
     box.fill(FORMULA)
@@ -78,7 +78,7 @@ def test_type_drag_share_and_reopen(browser, app_url: str):
     other.goto(link)
     wait_chart_shows(other, F, 2.0, float(expected(2.0, 1.01)[0]), timeout=FIRST_LOAD_MS, tol=1e-5)
     assert_chart(other, 1.01)
-    expect(other.get_by_label("f(x) =")).to_have_value(FORMULA)
+    expect(other.get_by_test_id("stTextInputField")).to_have_value(FORMULA)
     assert errors == [], f"JavaScript errors on the page: {errors}"
     other.context.close()
     context.close()
