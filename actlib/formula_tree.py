@@ -18,6 +18,7 @@ node count; only a tree of at most 64 nodes is converted (recursively).
 from __future__ import annotations
 
 import ast
+import threading
 import unicodedata
 import warnings
 from typing import Callable
@@ -43,7 +44,7 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "erf": (1, special.erf), "erfc": (1, special.erfc),
     "min": (2, jnp.minimum), "max": (2, jnp.maximum), "relu": (1, jax.nn.relu),
 }
-RESERVED = frozenset(FUNCTIONS) | {"x", "pi"}
+_WARNINGS_LOCK = threading.Lock()
 
 Tree = tuple
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
@@ -179,7 +180,9 @@ def parse_tree(text: str, max_chars: int = MAX_CHARS) -> Tree:
 
 def _parse_body(text: str) -> Tree:
     try:
-        with warnings.catch_warnings():  # "invalid decimal literal" and the like: our message says it
+        # "invalid decimal literal" and the like: our own message says it. The lock keeps
+        # server threads from interleaving catch_warnings (it swaps a process-wide list).
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
