@@ -23,7 +23,7 @@ navigation = st.navigation([
 ])
 page = "flow" if navigation.url_path == "gradient_flow" else "explorer"
 # A shared link sets every control before any widget exists (widgets can't be set after).
-url_sync.restore(lambda query: urlstate.page_fields(page, query.get("act")))
+url_sync.restore(lambda query: urlstate.page_fields(page, query.get("act"), query.get("f")))
 
 with st.sidebar:
     st.selectbox(t("app.language", lang), LANGUAGES, key="lang",

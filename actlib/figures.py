@@ -81,7 +81,8 @@ def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
                        "line": {"width": style["width"], "color": PALETTE[i], "dash": dash}})
     if probe is not None:
         x0, f0, d0 = probe
-        traces.append({"type": "scatter", "x": [x0, x0], "y": [f0, d0], "name": labels["probe"],
+        finite = lambda v: v if np.isfinite(v) else None  # a typed formula may be NaN there
+        traces.append({"type": "scatter", "x": [x0, x0], "y": [finite(f0), finite(d0)], "name": labels["probe"],
                        "mode": "markers", "marker": {"size": style["width"] * 5, "color": PALETTE[7],
                                                      "symbol": "circle"}})
     layout = {

@@ -50,7 +50,7 @@ import numpy as np
 
 from actlib import budget, draws, stack, sweeps, training
 from actlib import mean_field as _mf
-from actlib.registry import get, resolve_params
+from actlib.registry import Activation, get, resolve_params
 from actlib.training import TrainingTrace
 
 INITS: tuple[str, ...] = ("xavier", "he", "lecun", "orthogonal")
@@ -113,6 +113,7 @@ class StackConfig:
     init: "xavier" (var 2/(fan_in + fan_out) = 1/width here), "he" (2/width),
     "lecun" (1/width) or "orthogonal" (a Haar orthogonal matrix); ``gain``
     multiplies the weights' std. Biases ~ N(0, bias_std^2).
+    ``activation``: a registry name, ``custom:<formula>``, or an Activation (kept as its name).
     """
 
     depth: int = 50
@@ -128,6 +129,8 @@ class StackConfig:
     norm: Optional[str] = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.activation, Activation):  # an entry or a custom formula: keyed by name
+            object.__setattr__(self, "activation", self.activation.name)
         _check_int("depth", self.depth, 1, MAX_DEPTH)
         _check_int("width", self.width, 1, MAX_WIDTH)
         _check_int("batch", self.batch, 1, MAX_BATCH)

@@ -116,6 +116,8 @@ class _Samples:
     d1: np.ndarray
     d2: np.ndarray
     f_mid: np.ndarray                  # f at _midpoints(), for the Gaussian moments
+    mid_weight: np.ndarray             # their N(0, 1) weights
+    odd: bool                          # f(-x) = -f(x) on the whole (symmetric) grid
 
     @functools.cached_property
     def slope_scale(self) -> float:
@@ -123,19 +125,30 @@ class _Samples:
 
 
 def _sample(name: str, params: dict) -> _Samples:
-    n = len(_grid())                   # one call, one shape: grid and midpoints together
+    """The grid samples, without the points where f, f' or f'' is NaN or infinite
+    (a typed formula such as log(x) or exp(exp(x))): the facts are those of the rest.
+    One call, one shape: grid and the moments' midpoints together."""
+    n = len(_grid())
     f, d1, d2 = (np.asarray(a, dtype=np.float64) for a in
                  curves(name, np.concatenate([_grid(), _midpoints()[0]]), **params))
-    return _Samples(_grid().astype(np.float64), f[:n], d1[:n], d2[:n], f[n:])
+    x = _grid().astype(np.float64)
+    f, d1, d2, f_mid = f[:n], d1[:n], d2[:n], f[n:]
+    finite = np.isfinite(f) & np.isfinite(d1) & np.isfinite(d2)
+    if finite.sum() < 3:
+        raise ValueError(f"{name} is not finite on the sampled grid: no properties to measure")
+    pairs = finite & finite[::-1]   # odd where f(x) and f(-x) are both numbers
+    odd = bool(pairs.sum() >= 3 and (np.abs(f + f[::-1]) <= 1e-6 * np.maximum(1.0, np.abs(f)))[pairs].all())
+    mid_ok = np.isfinite(f_mid)   # the moments skip the same kind of points
+    return _Samples(x[finite], f[finite], d1[finite], d2[finite], f_mid[mid_ok],
+                    _midpoints()[1][mid_ok], odd)
 
 
 def _centring(s: _Samples) -> tuple[str, float, float]:
     """(verdict, mean, std) of f under N(0, 1); see Properties.centring."""
-    weight = _midpoints()[1]
+    weight = s.mid_weight
     mean = float(weight @ s.f_mid)
     std = float(np.sqrt(max(float(weight @ (s.f_mid - mean) ** 2), 0.0)))
-    odd = np.abs(s.f + s.f[::-1]) <= 1e-6 * np.maximum(1.0, np.abs(s.f))   # the grid is symmetric
-    if odd.all():
+    if s.odd:   # the grid is symmetric: f(-x) = -f(x) at every sample
         return "odd", 0.0, std
     share = abs(mean) / std if std > 0 else np.inf
     if share <= ZERO_MEAN_SHARE:
@@ -263,17 +276,21 @@ def _corner(s: _Samples, left: int, right: int) -> tuple[float, float]:
     return float(fl + dl * (corner - xl)), float(corner)
 
 
-def properties(name: str, **params: float) -> Properties:
-    """Range, symmetry, monotonicity, smoothness, slope and minimum of ``name``.
+def properties(name, **params: float) -> Properties:
+    """Range, symmetry, monotonicity, smoothness, slope and minimum of ``name`` (a name
+    or an Activation). Grid points where f, f' or f'' is not finite are skipped; a
+    function finite at fewer than 3 of them raises ValueError.
 
     >>> properties("sigmoid").max_slope, properties("silu").minimum   # 0.25, -0.2785
     """
+    name = getattr(name, "name", name)
     resolved = resolve_params(get(name), params)
     s = _sample(name, resolved)
     value_jump, slope_jump = _jumps(s)
     lower, lower_attained = _bound(s, -1.0)
     upper, upper_attained = _bound(s, 1.0)
     zero = _near(s.x, 0.0)
+    at_zero = s.x[zero] == 0.0                         # False when f is not finite at 0
     slope_noise = 1e-6 * s.slope_scale
     step_noise = 1e-6 * np.maximum(1.0, np.abs(s.f[1:]))
     rising = bool(np.all(s.d1 >= -slope_noise) and np.all(np.diff(s.f) >= -step_noise))
@@ -293,7 +310,7 @@ def properties(name: str, **params: float) -> Properties:
         monotonic=rising or falling,
         smooth=not (value_jump.any() or slope_jump.any()),
         max_slope=max_slope, max_slope_at=max_slope_at,
-        slope_at_zero=float(s.d1[zero]),
+        slope_at_zero=float(s.d1[zero]) if at_zero else float("nan"),
         minimum=_tidy(minimum), argmin=_tidy(argmin),
     )
 

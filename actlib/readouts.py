@@ -84,7 +84,8 @@ def param_label(activation: str, param: str, lang: str) -> str:
 
 def param_help(activation: str, param: str, lang: str) -> str:
     """What the parameter does, in a sentence (a slider's help text)."""
-    return t(f"param.{activation}.{param}", lang)
+    key = f"param.{activation}.{param}"
+    return t(key, lang) if has(key) else t("param.custom_help", lang, name=param)  # a typed formula's
 
 
 def guide_markdown(topic: str, lang: str, *, with_title: bool = True) -> str:

@@ -149,6 +149,20 @@ GROUPS: tuple[str, ...] = ("classic", "relu_family", "smooth", "hard", "output")
 
 _BY_NAME = {a.name: a for a in ACTIVATIONS}
 
+# Names outside the table: "custom:<formula>" (actlib.custom registers its parser here, so
+# this module needs nothing from it; the hook keeps the import graph acyclic).
+CUSTOM_PREFIX = "custom:"
+_RESOLVERS: dict[str, Callable[[str], Activation]] = {}
+
+
+def register_resolver(prefix: str, resolve: Callable[[str], Activation]) -> None:
+    """Let :func:`get` answer names starting with ``prefix`` through ``resolve(name)``."""
+    _RESOLVERS[prefix] = resolve
+
+
+def is_builtin(name) -> bool:
+    return isinstance(name, str) and name in _BY_NAME
+
 
 def names() -> tuple[str, ...]:
     """Registry names in teaching order."""
@@ -156,11 +170,16 @@ def names() -> tuple[str, ...]:
 
 
 def get(name: str) -> Activation:
-    """The entry called ``name``; an unknown name raises ValueError listing the valid ones."""
-    try:
+    """The entry called ``name`` (or ``custom:<formula>``, or an Activation: itself by its
+    name); an unknown name raises ValueError listing the valid ones."""
+    if isinstance(name, Activation):
+        name = name.name
+    if is_builtin(name):
         return _BY_NAME[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(names())}") from None
+    for prefix, resolve in _RESOLVERS.items():
+        if isinstance(name, str) and name.startswith(prefix):
+            return resolve(name)  # a bad formula raises FormulaError, a ValueError
+    raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(names())}")
 
 
 def resolve_params(act: Activation, params: dict) -> dict[str, np.float32]:

@@ -13,6 +13,8 @@ import dataclasses
 import math
 from typing import Any, Mapping, Sequence
 
+from actlib.custom import FormulaError, custom, is_custom
+from actlib.custom_examples import DEFAULT_FORMULA
 from actlib.registry import ACTIVATIONS, get, names
 
 MAX_RAW = 200  # longer values are rejected unread: no link needs more
@@ -55,6 +57,12 @@ class Field:
                 if text == encode_value(choice):
                     return choice
             raise ValueError("unknown_choice")
+        if self.kind == "formula":  # parsed against the formula whitelist, never evaluated
+            try:
+                custom(text)
+            except FormulaError:
+                raise ValueError("bad_formula") from None
+            return text
         if self.kind == "choices":
             picked = [part for part in text.split(",") if part] if text else []
             if any(part not in self.choices for part in picked):
@@ -77,6 +85,8 @@ class Field:
             return f"{_short(self.lo)} … {_short(self.hi)}"
         if self.kind == "bool":
             return "0 / 1"
+        if self.kind == "formula":
+            return "x, pi, + - * / **, where(…)"
         return ", ".join(encode_value(c) for c in self.choices[:12]) + (" …" if len(self.choices) > 12 else "")
 
 
@@ -143,9 +153,11 @@ def encode(values: Mapping[str, Any], fields: Sequence[Field]) -> dict[str, str]
 
 # --- the pages' fields -------------------------------------------------------
 
-def param_fields(prefix: str, activation: str) -> list[Field]:
-    """One field per parameter of ``activation``: URL key = the parameter's name."""
-    return [Field(p.name, f"{prefix}{activation}.{p.name}", "float", p.default, p.min, p.max)
+def param_fields(prefix: str, activation: str, taken: frozenset = frozenset()) -> list[Field]:
+    """One field per parameter of ``activation``: URL key = the parameter's name, or
+    ``p.<name>`` where a typed formula's parameter shares a page field's key (depth, lr...)."""
+    return [Field(f"p.{p.name}" if p.name in taken else p.name, f"{prefix}{activation}.{p.name}",
+                  "float", p.default, p.min, p.max)
             for p in get(activation).params]
 
 
@@ -154,9 +166,18 @@ SHARED_FIELDS: tuple[Field, ...] = (
     Field("presenter", "presenter", "bool", False),
 )
 
+CUSTOM = "custom"  # the pickers' "Your own…" entry: the formula is in ``f``
+
+
+def formula_field(page: str) -> Field:
+    """``f``: the drawn formula (the box's last good one), as typed."""
+    prefix = "explorer" if page == "explorer" else "flow"
+    return Field("f", f"{prefix}.formula_drawn", "formula", DEFAULT_FORMULA)
+
+
 X_LIMIT = 20.0
 EXPLORER_FIELDS: tuple[Field, ...] = (
-    Field("act", "explorer.activation", "choice", "elu", choices=names()),
+    Field("act", "explorer.activation", "choice", "elu", choices=(*names(), CUSTOM)),
     Field("xmin", "explorer.x_min", "float", -5.0, -X_LIMIT, X_LIMIT),
     Field("xmax", "explorer.x_max", "float", 5.0, -X_LIMIT, X_LIMIT),
     Field("second", "explorer.show_second", "bool", False),
@@ -170,7 +191,7 @@ LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 FLOW_FIELDS: tuple[Field, ...] = (
     Field("depth", "flow.depth", "int", 50, 1, 1000),
     Field("width", "flow.width", "choice", 128, choices=WIDTHS),
-    Field("act", "flow.activation", "choice", "tanh", choices=names()),
+    Field("act", "flow.activation", "choice", "tanh", choices=(*names(), CUSTOM)),
     Field("init", "flow.init", "choice", "xavier", choices=("xavier", "he", "lecun", "orthogonal")),
     Field("gain", "flow.gain", "float", 1.0, 0.1, 4.0),
     Field("bias", "flow.bias", "float", 0.0, 0.0, 1.0),
@@ -187,14 +208,29 @@ FLOW_FIELDS: tuple[Field, ...] = (
 ALL_PARAM_NAMES = tuple(sorted({p.name for a in ACTIVATIONS for p in a.params}))
 
 
-def page_fields(page: str, query_activation: str | None) -> list[Field]:
+def page_fields(page: str, query_activation: str | None, formula: str | None = None) -> list[Field]:
     """Every field of ``page`` ("explorer" or "flow") for the activation the link names
-    (or the page default): the shared ones, the page's own, and its activation's parameters."""
+    (or the page default): the shared ones, the page's own, and its activation's parameters.
+
+    A typed formula: ``query_activation`` "custom" with the link's ``formula`` (a bad or
+    missing one: the default formula's fields, as the page then draws it), or the page's
+    own ``custom:<formula>`` name; both add the ``f`` field."""
     own = EXPLORER_FIELDS if page == "explorer" else FLOW_FIELDS
     act_field = own[0] if page == "explorer" else own[2]
     activation = query_activation if query_activation in names() else act_field.default
+    extra = []
+    if query_activation == CUSTOM or is_custom(query_activation):
+        text = formula if query_activation == CUSTOM else query_activation[len("custom:"):]
+        try:
+            activation = custom(text if isinstance(text, str) else DEFAULT_FORMULA).name
+        except FormulaError:
+            activation = (custom(DEFAULT_FORMULA).name if query_activation == CUSTOM
+                          else act_field.default)
+        if is_custom(activation):
+            extra = [formula_field(page)]
     prefix = "param." if page == "explorer" else "flow.param."
     if page == "explorer":  # the overlays offered are the other activations
         others = tuple(n for n in names() if n != activation)
         own = tuple(dataclasses.replace(f, choices=others) if f.key == "overlay" else f for f in own)
-    return [*SHARED_FIELDS, *own, *param_fields(prefix, activation)]
+    taken = frozenset(f.key for f in (*SHARED_FIELDS, *own, *extra))
+    return [*SHARED_FIELDS, *own, *extra, *param_fields(prefix, activation, taken)]

@@ -6,7 +6,7 @@ import streamlit as st
 import actlib
 from actlib import exports, figures, formulas, live, readouts, regions, sweep, urlstate
 from actlib.text import has, t
-from ui import live_chart, routing, url_sync
+from ui import formula_box, live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -16,12 +16,15 @@ names = actlib.names()
 
 
 def title_of(name: str) -> str:
-    return t(f"act.{name}.title", lang)
+    return formula_box.title(name, lang)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def properties_of(name: str, params: tuple) -> actlib.Properties:
-    return actlib.properties(name, **dict(params))
+def properties_of(name: str, params: tuple) -> actlib.Properties | None:
+    try:
+        return actlib.properties(name, **dict(params))
+    except ValueError:  # a typed formula that is nowhere finite
+        return None
 
 
 def reset_params(act: actlib.Activation) -> None:
@@ -40,9 +43,11 @@ st.caption(t("explorer.intro", lang))
 url_sync.show_notices(lang)
 picker, _ = st.columns([1, 2.6], gap="large")
 name = picker.selectbox(
-    t("explorer.activation", lang), names, key="explorer.activation",
-    format_func=lambda n: f"{t('group.' + actlib.get(n).group, lang)} · {title_of(n)}")
-act = actlib.get(name)
+    t("explorer.activation", lang), (*names, urlstate.CUSTOM), key="explorer.activation",
+    format_func=lambda n: formula_box.picker_label(n, lang))
+# "Your own…": the formula box, full width; from here on the formula is an activation name
+act = formula_box.formula_box(lang, "explorer", side_by_side=True) if name == urlstate.CUSTOM else actlib.get(name)
+name = act.name
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -101,10 +106,14 @@ def explorer() -> None:
     # the read-outs below come from the same grid as the chart (one compiled call)
     x = live.explorer_grid(x_lo, x_hi, probe_x)
     value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **params))
+    if act.group == "custom":
+        with view:
+            formula_box.nonfinite_notice(lang, x[:-1], value[:-1], first[:-1], second[:-1])
+        value, first, second = formula_box.gaps(value, first, second)
     overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
 
     with view:
-        slug = f"activation_{name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
+        slug = f"activation_{'custom' if act.group == 'custom' else name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         live_chart.live_chart(
             "explorer_chart", figure,
             [live_chart.LiveSlider(f"param.{name}.{p}", p, readouts.param_label(name, p, lang), values,
@@ -129,10 +138,11 @@ def explorer() -> None:
             f" \\end{{aligned}}\n$${kink}\n\n"
             + readouts.probe_line(float(x[-1]), float(value[-1]), float(first[-1]),
                                   float(second[-1]), lang))
+        facts = properties_of(name, tuple(params.items()))
         facts_col.markdown(
-            f"**{t('explorer.properties', lang)}**\n\n" + readouts.markdown_table(
+            f"**{t('explorer.properties', lang)}**\n\n" + (readouts.markdown_table(
                 (t("prop.name", lang), t("prop.value", lang)),
-                readouts.property_rows(properties_of(name, tuple(params.items())), lang)))
+                readouts.property_rows(facts, lang)) if facts else t("formula.no_properties", lang)))
     url_sync.write(urlstate.page_fields("explorer", name))
     with share_col:  # inside the fragment and after write: the link follows every slider
         url_sync.share_link(lang)
@@ -140,15 +150,16 @@ def explorer() -> None:
 
 explorer()
 
-with st.container(border=True):
-    st.markdown(f"#### {t('explorer.about', lang, title=title_of(name))}")
-    card = st.columns(3)
-    for column, part in zip(card, ("purpose", "pros", "cons")):
-        key = f"act.{name}.{part}"
-        if has(key):
-            lines = t(key, lang).split("\n")
-            body = lines[0] if part == "purpose" else "\n".join(f"- {line}" for line in lines)
-            column.markdown(f"**{t('explorer.' + part, lang)}**\n\n{body}")
+if act.group != "custom":  # a typed formula has no explanation card
+    with st.container(border=True):
+        st.markdown(f"#### {t('explorer.about', lang, title=title_of(name))}")
+        card = st.columns(3)
+        for column, part in zip(card, ("purpose", "pros", "cons")):
+            key = f"act.{name}.{part}"
+            if has(key):
+                lines = t(key, lang).split("\n")
+                body = lines[0] if part == "purpose" else "\n".join(f"- {line}" for line in lines)
+                column.markdown(f"**{t('explorer.' + part, lang)}**\n\n{body}")
 if has(f"act.{name}.libraries"):
     st.info(f"**{t('explorer.libraries', lang)}**: {t(f'act.{name}.libraries', lang)}")
 for topic in ("output", "myths"):  # guides beside the cards (actlib/text/guides.py)

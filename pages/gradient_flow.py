@@ -10,7 +10,7 @@ from actlib import exports, flow, flow_figures, flow_live, readouts, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import live_chart, routing, url_sync
+from ui import formula_box, live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -133,9 +133,10 @@ def stack_view() -> None:
     gain = min(max(float(st.session_state["flow.gain"]), 0.1), 4.0)
     with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
         width = st.select_slider(t("flow.width", lang), urlstate.WIDTHS, key="flow.width")
-        activation = st.selectbox(t("flow.activation", lang), names, key="flow.activation",
-                                  format_func=lambda n: t(f"act.{n}.title", lang))
-        act = actlib.get(activation)
+        activation = st.selectbox(t("flow.activation", lang), (*names, urlstate.CUSTOM),
+                                  key="flow.activation", format_func=lambda n: formula_box.title(n, lang))
+        act = formula_box.formula_box(lang, "flow") if activation == urlstate.CUSTOM else actlib.get(activation)
+        activation = act.name  # a typed formula: "custom:<formula>", a name like any other
         params = {}
         for p in act.params:
             key = f"flow.param.{activation}.{p.name}"
@@ -179,7 +180,7 @@ def stack_view() -> None:
             verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
             box, message = verdict_of(verdict, exponent, 0, depth)
         getattr(st, box)(message)
-        chart_name = lambda what: f"gradient_flow_{what}_{activation}_{init}_gain{gain:g}_depth{depth}"
+        chart_name = lambda what: f"gradient_flow_{what}_{'custom' if act.group == 'custom' else activation}_{init}_gain{gain:g}_depth{depth}"
         chart_config = lambda what: {"toImageButtonOptions": {"filename": chart_name(what)}}
 
         def csv_button(what: str, make_csv) -> None:  # built only when clicked

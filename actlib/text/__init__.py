@@ -1,13 +1,13 @@
 """The one catalogue of user-visible text, English and Japanese.
 
 Strings live in per-area modules (``common``, ``explorer``, ``activations``,
-``notes``, ``flow``, ``guides``), each a ``STRINGS = {key: {"en": ..., "ja": ...}}``; this module
+``notes``, ``flow``, ``guides``, ``custom``), each a ``STRINGS = {key: {"en": ..., "ja": ...}}``; this module
 merges them and looks keys up. Pages never hold inline text.
 """
 
 from __future__ import annotations
 
-from actlib.text import activations, common, explorer, flow, guides, notes
+from actlib.text import activations, common, custom, explorer, flow, guides, notes
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -23,7 +23,7 @@ def _merge(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(common, explorer, activations, notes, flow, guides)
+CATALOGUE = _merge(common, explorer, activations, notes, flow, guides, custom)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values) -> str:
