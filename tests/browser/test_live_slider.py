@@ -148,3 +148,18 @@ def test_dragging_depth_and_gain_draws_each_stack(page: Page, app_url: str, name
     want = f"{int(seen[-1])}" if name == "depth" else f"{seen[-1]:g}"
     page.wait_for_function(f"(v) => new URLSearchParams(location.search).get('{name}') === v",
                            arg=want, timeout=RERUN_MS)
+
+
+def test_quick_arrow_presses_are_all_kept(page: Page, app_url: str):
+    """Each press commits; reruns for the earlier presses must not pull the thumb back."""
+    page.goto(f"{app_url}/?act=elu&alpha=1")
+    slider = page.get_by_role("slider", name="alpha", exact=True)
+    expect(slider).to_have_attribute("aria-valuetext", "1.00", timeout=FIRST_LOAD_MS)
+    slider.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")  # the focus stays on the slider across reruns
+    page.wait_for_function("() => new URLSearchParams(location.search).get('alpha') === '1.3'",
+                           timeout=RERUN_MS)
+    expect(slider).to_have_attribute("aria-valuetext", "1.30")
+    x, df = trace(read_live(page), t("chart.df"))
+    np.testing.assert_allclose(df, REFERENCE["elu"].df(x, alpha=1.3), rtol=2e-6, atol=2e-6)

@@ -43,7 +43,7 @@ export default function (component) {
     setStateValue(name, Object.assign({ seq: window.__actlabSeq }, value));
   };
   const root = parentElement.querySelector(".live-root");
-  const state = root.__live || (root.__live = { dragging: null, painted: 0 });
+  const state = root.__live || (root.__live = { dragging: null, painted: 0, pending: {} });
   state.data = data;
   root.classList.toggle("presenter", !!data.presenter);
   root.classList.toggle("sliders-below", data.sliders_position === "below");
@@ -88,6 +88,7 @@ export default function (component) {
         state.dragging = null;
         const slider = state.data.sliders[k];
         const value = slider.values[+input.value];
+        state.pending[slider.name] = { value: value, until: Date.now() + 5000 };
         send("commit", { name: slider.name, value: value });
       });
       return { input, output, text: label.firstChild };
@@ -99,9 +100,22 @@ export default function (component) {
     row.text.textContent = s.label;
     row.text.parentElement.title = s.help || "";
     row.input.max = String(s.values.length - 1);
-    row.input.setAttribute("aria-valuetext", s.texts[s.index]);
-    if (state.dragging !== k) {   // never yank a thumb out of the hand
+    // A rerun for an older commit must not pull the thumb back: quick arrow presses
+    // each commit, and the page catches up with the last one.
+    // (A render of an interrupted older run can still arrive after the newest one, so the
+    // local value holds for a moment after the page has caught up.)
+    const pending = state.pending[s.name];
+    const now = Date.now();
+    if (pending && s.values[s.index] === pending.value) pending.until = Math.min(pending.until, now + 1000);
+    const behind = pending && pending.until > now && s.values[s.index] !== pending.value;
+    if (pending && pending.until <= now) delete state.pending[s.name];
+    if (behind && state.dragging !== k) {   // the values may have moved (a link's value left them)
+      const i = s.values.indexOf(pending.value);
+      if (i >= 0) row.input.value = String(i);
+    }
+    if (state.dragging !== k && !behind) {   // never yank a thumb out of the hand
       row.input.value = String(s.index);
+      row.input.setAttribute("aria-valuetext", s.texts[s.index]);
       row.output.textContent = s.texts[s.index];
     }
   });
