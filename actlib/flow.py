@@ -295,9 +295,11 @@ def mean_field(cfg: StackConfig, anchor: Optional[float] = None) -> Optional[np.
     squared gradient norm shrinks by :math:`\chi_1(q_l)` per layer down the stack.
     Residual and layer-norm stacks use the same Gaussian closure, as documented in
     :mod:`actlib.mean_field` (an approximation; good while widths are large).
-    Returns None ("theory not available") for a residual stack without layer
-    norm whose branches add a mean to the stream (ReLU, GELU, sigmoid...):
-    there the closure is known to miss the slope by a factor 2-3.
+    Returns None ("theory not available") for a residual stack without a norm
+    whose branches add a mean to the stream (ReLU, GELU, sigmoid...): there the
+    closure is known to miss the slope by a factor 2-3; and for batch norm without
+    residual connections, whose batch coupling makes the gradient explode faster
+    than the closure says (see :mod:`actlib.mean_field`).
 
     Without ``anchor`` the top layer is the theory's own expectation (the readout
     has unit norm); with it, the curve is shifted so its top layer equals ``anchor``,
@@ -338,7 +340,8 @@ def _theory_rows(cfg: StackConfig, curves: list, grad: np.ndarray) -> tuple[np.n
             depth = len(mf.log10_grad)
             top = grad[i, depth - 1]
             curve = mf.log10_grad
-            theory[i, :depth] = curve - curve[-1] + top if np.isfinite(top) else curve
+            with np.errstate(invalid="ignore"):  # a -inf line (phi' = 0) stays as it is
+                theory[i, :depth] = curve - curve[-1] + top if np.isfinite(top) else curve
             available[i] = True
     return theory, available
 
