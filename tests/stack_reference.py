@@ -29,8 +29,9 @@ def _batch_norm(z):  # per unit, over the examples, biased variance, no affine
 NORMS = {None: lambda z: z, "layernorm": _layer_norm, "batchnorm": _batch_norm}
 
 
-def log10_grads(cfg: flow.StackConfig) -> tuple[np.ndarray, np.ndarray]:
-    """log10 RMS_n ||dL/dz_l[n]|| and log10 ||dL/dW_l||_F in float64, L = sum_n r . h_depth[n]."""
+def log10_grads(cfg: flow.StackConfig, top_log=None) -> tuple[np.ndarray, np.ndarray]:
+    """log10 RMS_n ||dL/dz_l[n]|| and log10 ||dL/dW_l||_F in float64, L = sum_n r . h_depth[n]
+    (or sum_n exp(top_log[n]) r . h_depth[n])."""
     with jax.enable_x64(True):
         weights, biases, x, readout = (jnp.asarray(np.asarray(a), jnp.float64)
                                        for a in flow.network(cfg))
@@ -45,7 +46,9 @@ def log10_grads(cfg: flow.StackConfig) -> tuple[np.ndarray, np.ndarray]:
                 return (h + u if cfg.residual else u), None
 
             h = jax.lax.scan(layer, x, (weights, biases, shifts))[0]
-            return jnp.sum(h @ readout)
+            return jnp.sum(weight * (h @ readout))
+
+        weight = 1.0 if top_log is None else jnp.exp(jnp.asarray(top_log, jnp.float64))
 
         g_z, g_w = jax.jit(jax.grad(loss, argnums=(0, 1)))(
             jnp.zeros((cfg.depth, *x.shape), jnp.float64), weights)
