@@ -22,6 +22,12 @@ sigmoid stack reports its first layer ~630 decades down). The forward pass is
 ordinary float32, like the network it models: a stack whose activations grow
 without bound (ReLU-like units with sigma_w^2 > 2, e.g. He init with gain > 1,
 over ~100+ layers) overflows to inf, and the layers below that report NaN.
+Batch norm couples the examples, so its backward step shares one log-scale per
+batch (:mod:`actlib.stack`): still exact in log space at any depth, and exact to
+float32 rounding relative to the batch's largest example. Plain batch-norm stacks
+are chaotic at initialisation (the gradient grows going down), so a float32 and a
+float64 copy of one part ways after ~40 layers, as two float32 runs with different
+rounding would.
 
 Compilation: the jit cache key is (width, batch, depth bucket, activation, init
 is orthogonal or not, norm, residual). Depth, seed, gain, bias_std and the
