@@ -159,6 +159,10 @@ def test_a_slider_move_reuses_the_draws():
     flow.training_trace(cfg, steps=2)
     assert draws.stats["misses"] == before["misses"]
     assert draws.stats["hits"] >= before["hits"] + 12
+    assert draws.stats["data_misses"] == before["data_misses"]
+    flow.gradient_flow(dataclasses.replace(cfg, batch=16))  # a new batch draws only the inputs
+    assert draws.stats["misses"] == before["misses"]
+    assert draws.stats["data_misses"] == before["data_misses"] + 1
     flow.gradient_flow(dataclasses.replace(cfg, seed=12))  # a new seed is a new draw
     assert draws.stats["misses"] == before["misses"] + 1
 
