@@ -5,12 +5,24 @@ multiply-adds (a few seconds on 2 cores). The page offers depth, width and batch
 up to 1000, 1024 and 512, but not all three at once.
 
 Sweeps (:func:`sweep_affordable`): a live slider precomputes every stack it can
-reach, so the sweep must come back within :data:`SWEEP_SECONDS`. Its cost is
-modelled as ``layer_steps * batch * width * (width + ELEMENTWISE)`` / ``RATE``, where
-``layer_steps`` counts one layer of one stack's forward or backward pass, and
-RATE / ELEMENTWISE were fitted on this 2-core machine (bench numbers in the
-docstring of :data:`RATE`). Whatever the model says, the defaults and the page's
-presets at depth <= 100, width <= 128, batch <= 64 are measured well inside it.
+reach, so the sweep must come back within :data:`SWEEP_SECONDS`. Its time is
+modelled per *layer step* (one layer of one stack's forward or backward pass) as
+``STEP_SECONDS + batch * width * (ELEMENT_SECONDS + width / MACS_PER_SECOND)``.
+The constants were fitted on this 2-core machine (min of 3, JAX 0.10.2, 79 gains):
+
+    width  batch  depth   gain sweep   depth sweep 1..depth
+     128     64     50      212 ms        32 ms     (the page's defaults)
+     128     64    100      395 ms       127 ms     (presets at depth 100: 400-450 ms)
+     256    128    100     1271 ms       539 ms
+      16      8    100       33 ms         5 ms
+     512     64     30      946 ms       147 ms
+
+The model's per-entry cost is twice the fitted one, so it over-predicts every row
+above (by 1.1x at width 16 up to 3x at width 256, where XLA's matmuls run faster
+than the fitted rate): a margin for a loaded machine, which can double a time.
+So the defaults, every activation, init, residual or not, layer or batch norm, and
+every preset at depth <= 100 (width 128, batch 64) are live: the gain sweep models
+at <= 0.72 s there, the depth sweep 1..100 at <= 0.31 s.
 """
 
 from __future__ import annotations
@@ -23,8 +35,9 @@ MAX_DEPTH = 1000
 
 SWEEP_SECONDS = 1.25        # the page's budget for one sweep
 SWEEP_BYTES = 0.6e9         # and for its buffers
-RATE = 2.0e10               # multiply-adds per second, fitted (see the module doc)
-ELEMENTWISE = 48            # an element's activation, slope, norms ~ this many multiply-adds
+STEP_SECONDS = 2e-6         # per layer step: loop and launch overhead
+ELEMENT_SECONDS = 4e-9      # per activation entry: phi, phi', norms, stats (2x the fit: margin)
+MACS_PER_SECOND = 1e11      # the matmuls
 GAIN_STEPS = tuple(round(0.1 + 0.05 * i, 2) for i in range(79))  # the page's slider: 0.1..4.0
 LIVE_DEPTH_MAX = 100        # the depth sweep's deepest stack (bucket 128 at most: one compile)
 
@@ -58,7 +71,7 @@ def sweep_seconds(width: int, batch: int, depth: int, kind: str, n_gains: int = 
         steps = _depth_layer_steps(depth)
     else:
         raise ValueError(f"kind must be 'gain' or 'depth', got {kind!r}")
-    return steps * batch * width * (width + ELEMENTWISE) / RATE
+    return steps * (STEP_SECONDS + batch * width * (ELEMENT_SECONDS + width / MACS_PER_SECOND))
 
 
 def sweep_bytes(width: int, batch: int, depth: int, kind: str) -> float:

@@ -1,14 +1,16 @@
 r"""The stack's random draws, made once and kept: a new gain, bias std, activation or
 activation parameter reuses them, and so does a depth within the same bucket.
 
-What is drawn, per (seed, width, batch, depth bucket, orthogonal or not): unit
-weights U_l (N(0,1) entries, or a Haar orthogonal matrix), unit biases e_l, the
-inputs x, the readout r and the toy target. Programs scale them (``W_l = scale U_l``,
+What is drawn: per (seed, width, depth bucket, orthogonal or not), unit weights
+U_l (N(0,1) entries, or a Haar orthogonal matrix) and unit biases e_l; per (seed,
+width, batch), the inputs x, the readout r and the toy target. So a batch change
+redraws only x. Programs scale them (``W_l = scale U_l``,
 ``b_l = bias_std e_l``) inside the compiled call, so the cache holds no gain.
 
 A cached entry holds every layer of its bucket (layer l's keys are fold_in(l), so
 they do not depend on the depth): any depth in the bucket is a prefix of it.
-The cache is an LRU bounded by :data:`CACHE_BYTES` and :data:`CACHE_ENTRIES`;
+The weights cache is an LRU bounded by :data:`CACHE_BYTES` and :data:`CACHE_ENTRIES`
+(the data's, by :data:`DATA_ENTRIES`: at most 32 MB);
 an entry larger than the byte budget alone (e.g. width 1024 at depth > 96) is not
 kept: it is drawn for its depth only, at every call, as before the cache.
 """
@@ -90,40 +92,54 @@ def _unit(v: jax.Array) -> jax.Array:
     return v / jnp.linalg.norm(v)
 
 
-def draw(st: Static, seed: jax.Array, depth: jax.Array, into: Optional[Params] = None) -> Draw:
-    """Everything random, from one traced seed (so a new seed compiles nothing)."""
-    k_params, k_x, k_r, k_v = jax.random.split(jax.random.key(seed), 4)
+def _keys(seed: jax.Array) -> tuple:
+    return jax.random.split(jax.random.key(seed), 4)  # params, x, readout, target direction
+
+
+def draw_weights(st: Static, seed: jax.Array, depth: jax.Array,
+                 into: Optional[Params] = None) -> Params:
+    """The unit weights and biases of layers 0..depth-1 (they do not depend on the batch)."""
+    return init_params(st, _keys(seed)[0], depth, empty_params(st) if into is None else into)
+
+
+def draw_data(st: Static, seed: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """(x, readout, target): the inputs and the loss's vectors (they do not depend on depth)."""
+    _, k_x, k_r, k_v = _keys(seed)
     x = jax.random.normal(k_x, (st.batch, st.width))
     target = jnp.sin(x @ _unit(jax.random.normal(k_v, (st.width,))))
-    params = init_params(st, k_params, depth, empty_params(st) if into is None else into)
-    return Draw(params, x, _unit(jax.random.normal(k_r, (st.width,))), target)
+    return x, _unit(jax.random.normal(k_r, (st.width,))), target
 
 
-def _draw_static(st: Static) -> Static:
-    """Only what shapes the draws: activation, norm and residual do not."""
-    return Static(st.width, st.batch, st.bucket, "", st.orthogonal, None, False)
+def draw(st: Static, seed: jax.Array, depth: jax.Array, into: Optional[Params] = None) -> Draw:
+    """Everything random, from one traced seed (so a new seed compiles nothing)."""
+    return Draw(draw_weights(st, seed, depth, into), *draw_data(st, seed))
 
 
 @functools.lru_cache(maxsize=32)
-def _program(dst: Static):
-    return jax.jit(functools.partial(draw, dst))
+def _weights_program(width: int, bucket: int, orthogonal: bool):
+    return jax.jit(functools.partial(draw_weights, Static(width, 0, bucket, "", orthogonal, None, False)))
+
+
+@functools.lru_cache(maxsize=32)
+def _data_program(width: int, batch: int):
+    return jax.jit(functools.partial(draw_data, Static(width, batch, 0, "", False, None, False)))
 
 
 def entry_bytes(st: Static) -> int:
-    """Bytes of one cached entry (every layer of the bucket)."""
-    w, b, n = st.width, st.batch, st.bucket
-    return 4 * (n * w * w + n * w + b * w + w + b)
+    """Bytes of one cached weights entry (every layer of the bucket)."""
+    return 4 * st.bucket * (st.width * st.width + st.width)
 
 
-_cache: "collections.OrderedDict[tuple, Draw]" = collections.OrderedDict()
+DATA_ENTRIES = 16  # (x, readout, target) per (seed, width, batch): at most 2 MB each, 32 MB in all
+_cache: "collections.OrderedDict[tuple, Params]" = collections.OrderedDict()
 _sizes: dict[tuple, int] = {}
+_data: "collections.OrderedDict[tuple, tuple]" = collections.OrderedDict()
 _lock = threading.Lock()
-stats = {"hits": 0, "misses": 0}  # for tests and benches
+stats = {"hits": 0, "misses": 0, "data_hits": 0, "data_misses": 0}  # for tests and benches
 
 
-def draws(st: Static, seed: int, depth: int) -> Draw:
-    """The unit draws for a stack of ``st``'s shape, layers 0..depth-1 valid (at least)."""
-    key = (int(seed), st.width, st.batch, st.bucket, st.orthogonal)
+def _weights(st: Static, seed: int, depth: int) -> Params:
+    key = (int(seed), st.width, st.bucket, st.orthogonal)
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -131,8 +147,7 @@ def draws(st: Static, seed: int, depth: int) -> Draw:
             stats["hits"] += 1
             return hit
         stats["misses"] += 1
-    size = entry_bytes(st)
-    program = _program(_draw_static(st))
+    program, size = _weights_program(st.width, st.bucket, st.orthogonal), entry_bytes(st)
     if size > CACHE_BYTES:
         return program(jnp.uint32(seed), jnp.int32(depth))
     fresh = program(jnp.uint32(seed), jnp.int32(st.bucket))
@@ -144,12 +159,37 @@ def draws(st: Static, seed: int, depth: int) -> Draw:
     return fresh
 
 
+def _inputs(st: Static, seed: int) -> tuple:
+    key = (int(seed), st.width, st.batch)
+    with _lock:
+        hit = _data.get(key)
+        if hit is not None:
+            _data.move_to_end(key)
+            stats["data_hits"] += 1
+            return hit
+        stats["data_misses"] += 1
+    fresh = _data_program(st.width, st.batch)(jnp.uint32(seed))
+    with _lock:
+        _data[key] = fresh
+        while len(_data) > DATA_ENTRIES:
+            _data.popitem(last=False)
+    return fresh
+
+
+def draws(st: Static, seed: int, depth: int) -> Draw:
+    """The unit draws for a stack of ``st``'s shape, layers 0..depth-1 valid (at least):
+    weights cached per (seed, width, bucket, orthogonal), data per (seed, width, batch)."""
+    return Draw(_weights(st, seed, depth), *_inputs(st, seed))
+
+
 def clear() -> None:
     with _lock:
         _cache.clear()
         _sizes.clear()
+        _data.clear()
 
 
 def cached_bytes() -> int:
+    """Bytes of the weights held (the data entries add at most 32 MB)."""
     with _lock:
         return sum(_sizes.values())

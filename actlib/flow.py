@@ -22,6 +22,12 @@ sigmoid stack reports its first layer ~630 decades down). The forward pass is
 ordinary float32, like the network it models: a stack whose activations grow
 without bound (ReLU-like units with sigma_w^2 > 2, e.g. He init with gain > 1,
 over ~100+ layers) overflows to inf, and the layers below that report NaN.
+Batch norm couples the examples, so its backward step shares one log-scale per
+batch (:mod:`actlib.stack`): still exact in log space at any depth, and exact to
+float32 rounding relative to the batch's largest example. Plain batch-norm stacks
+are chaotic at initialisation (the gradient grows going down), so a float32 and a
+float64 copy of one part ways after ~40 layers, as two float32 runs with different
+rounding would.
 
 Compilation: the jit cache key is (width, batch, depth bucket, activation, init
 is orthogonal or not, norm, residual). Depth, seed, gain, bias_std and the
@@ -40,9 +46,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 import threading
-from typing import Mapping, Optional
+from typing import Optional
 
 import jax
 import jax.numpy as jnp
@@ -50,12 +55,11 @@ import numpy as np
 
 from actlib import budget, draws, stack, sweeps, training
 from actlib import mean_field as _mf
-from actlib.registry import Activation, get, resolve_params
+from actlib.registry import get, resolve_params
+from actlib.stack_config import (  # re-exported: flow.StackConfig et al.
+    INITS, MAX_BATCH, MAX_DEPTH, MAX_WIDTH, NORMS, StackConfig, _check_float, _check_int,
+)
 from actlib.training import TrainingTrace
-
-INITS: tuple[str, ...] = ("xavier", "he", "lecun", "orthogonal")
-NORMS: tuple[Optional[str], ...] = stack.NORMS
-MAX_DEPTH, MAX_WIDTH, MAX_BATCH = 1000, 1024, 512
 
 __all__ = ["INITS", "NORMS", "MAX_DEPTH", "MAX_WIDTH", "MAX_BATCH", "StackConfig", "FlowResult",
            "TrainingTrace", "gradient_flow", "mean_field", "training_trace", "network",
@@ -93,76 +97,6 @@ def _float32(fn):
             return fn(*args, **kwargs)
 
     return wrapped
-
-
-def _check_int(name: str, value, lo: int, hi: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be an integer in {lo}..{hi}, got {value!r}")
-
-
-def _check_float(name: str, value, lo: float = 0.0) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-            or not math.isfinite(value) or value < lo:
-        raise ValueError(f"{name} must be a finite number >= {lo}, got {value!r}")
-
-
-@dataclasses.dataclass(frozen=True)
-class StackConfig:
-    """A deep stack to analyse. Constructing one validates it (ValueError, with the reason).
-
-    init: "xavier" (var 2/(fan_in + fan_out) = 1/width here), "he" (2/width),
-    "lecun" (1/width) or "orthogonal" (a Haar orthogonal matrix); ``gain``
-    multiplies the weights' std. Biases ~ N(0, bias_std^2).
-    ``activation``: a registry name, ``custom:<formula>``, or an Activation (kept as its name).
-    """
-
-    depth: int = 50
-    width: int = 128
-    activation: str = "tanh"
-    params: Mapping[str, float] = dataclasses.field(default_factory=dict)
-    init: str = "xavier"
-    gain: float = 1.0
-    bias_std: float = 0.0
-    batch: int = 64
-    seed: int = 0
-    residual: bool = False
-    norm: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        if isinstance(self.activation, Activation):  # an entry or a custom formula: keyed by name
-            object.__setattr__(self, "activation", self.activation.name)
-        _check_int("depth", self.depth, 1, MAX_DEPTH)
-        _check_int("width", self.width, 1, MAX_WIDTH)
-        _check_int("batch", self.batch, 1, MAX_BATCH)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        if self.init not in INITS:
-            raise ValueError(f"unknown init {self.init!r}; valid: {', '.join(INITS)}")
-        if self.norm not in NORMS:
-            raise ValueError(f"unknown norm {self.norm!r}; valid: None, 'layernorm', 'batchnorm'")
-        if not isinstance(self.residual, (bool, np.bool_)):
-            raise ValueError(f"residual must be True or False, got {self.residual!r}")
-        _check_float("gain", self.gain)
-        _check_float("bias_std", self.bias_std)
-        if not isinstance(self.params, Mapping):
-            raise ValueError(f"params must be a mapping of name to value, got {self.params!r}")
-        for name, value in self.params.items():
-            _check_float(f"parameter {name!r}", value, -math.inf)
-        resolve_params(get(self.activation), dict(self.params))  # unknown activation/params
-
-    def __hash__(self) -> int:  # params is a dict: hash its items, so configs can key caches
-        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, Mapping) else v
-                          for v in (getattr(self, f.name) for f in dataclasses.fields(self))))
-
-    @property
-    def sigma_w2(self) -> float:
-        r""":math:`\sigma_w^2 = \mathrm{gain}^2 \cdot \mathrm{width} \cdot \mathrm{Var}\,W_{ij}`:
-        He gives 2, Xavier and LeCun 1, orthogonal 1 (times gain^2)."""
-        return self.gain ** 2 * (2.0 if self.init == "he" else 1.0)
-
-    @property
-    def weight_scale(self) -> float:
-        """What multiplies an N(0,1) matrix (or an orthogonal one, whose entries have var 1/width)."""
-        return self.gain if self.init == "orthogonal" else math.sqrt(self.sigma_w2 / self.width)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,9 +232,11 @@ def mean_field(cfg: StackConfig, anchor: Optional[float] = None) -> Optional[np.
     squared gradient norm shrinks by :math:`\chi_1(q_l)` per layer down the stack.
     Residual and layer-norm stacks use the same Gaussian closure, as documented in
     :mod:`actlib.mean_field` (an approximation; good while widths are large).
-    Returns None ("theory not available") for a residual stack without layer
-    norm whose branches add a mean to the stream (ReLU, GELU, sigmoid...):
-    there the closure is known to miss the slope by a factor 2-3.
+    Returns None ("theory not available") for a residual stack without a norm
+    whose branches add a mean to the stream (ReLU, GELU, sigmoid...): there the
+    closure is known to miss the slope by a factor 2-3; and for batch norm without
+    residual connections, whose batch coupling makes the gradient explode faster
+    than the closure says (see :mod:`actlib.mean_field`).
 
     Without ``anchor`` the top layer is the theory's own expectation (the readout
     has unit norm); with it, the curve is shifted so its top layer equals ``anchor``,
@@ -341,7 +277,8 @@ def _theory_rows(cfg: StackConfig, curves: list, grad: np.ndarray) -> tuple[np.n
             depth = len(mf.log10_grad)
             top = grad[i, depth - 1]
             curve = mf.log10_grad
-            theory[i, :depth] = curve - curve[-1] + top if np.isfinite(top) else curve
+            with np.errstate(invalid="ignore"):  # a -inf line (phi' = 0) stays as it is
+                theory[i, :depth] = curve - curve[-1] + top if np.isfinite(top) else curve
             available[i] = True
     return theory, available
 

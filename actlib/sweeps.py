@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Optional
 
 import jax
 import jax.numpy as jnp
@@ -88,7 +87,7 @@ def _slopes_only(st: stack.Static) -> stack.Saved:
     return stack.Saved(None, jnp.zeros(rows), jnp.zeros(rows) if st.norm else None)
 
 
-def _top(st: stack.Static, d: stack.Params) -> jax.Array:
+def _top(st: stack.Static, d) -> jax.Array:  # dL/dh_depth[n] = r, the readout
     return jnp.broadcast_to(d.readout, (st.batch, st.width))
 
 

@@ -132,6 +132,17 @@ def parse(query: Mapping[str, str], fields: Sequence[Field]) -> tuple[dict[str, 
     by_key = {f.key: f for f in fields}
     values: dict[str, Any] = {}
     problems: list[Problem] = []
+    query = dict(query)
+    for old, (new, on, off) in LEGACY_FLAGS.items():
+        if old in query and new in by_key and old not in by_key:
+            raw = query.pop(old)
+            try:
+                flag = Field(old, "", "bool", False).parse(str(raw))
+            except ValueError as err:
+                values[by_key[new].state_key] = by_key[new].default
+                problems.append(Problem(old, str(raw), str(err), by_key[new], by_key[new].default))
+                continue
+            query.setdefault(new, on if flag else off)  # an explicit new key wins
     for key, raw in query.items():
         field = by_key.get(key)
         if field is None:
@@ -188,6 +199,9 @@ EXPLORER_FIELDS: tuple[Field, ...] = (
 WIDTHS = (16, 32, 64, 128, 256, 512, 1024)
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
+NORM_CHOICES = ("none", "layernorm", "batchnorm")  # flow.StackConfig.norm, with None as "none"
+# links from before the norm choice: ``layernorm=1`` means ``norm=layernorm``
+LEGACY_FLAGS = {"layernorm": ("norm", "layernorm", "none")}  # old bool: (new key, if on, if off)
 FLOW_FIELDS: tuple[Field, ...] = (
     Field("depth", "flow.depth", "int", 50, 1, 1000),
     Field("width", "flow.width", "choice", 128, choices=WIDTHS),
@@ -198,7 +212,7 @@ FLOW_FIELDS: tuple[Field, ...] = (
     Field("batch", "flow.batch", "choice", 64, choices=BATCHES),
     Field("seed", "flow.seed", "int", 0, 0, 1_000_000),
     Field("residual", "flow.residual", "bool", False),
-    Field("layernorm", "flow.layernorm", "bool", False),
+    Field("norm", "flow.norm", "choice", "none", choices=NORM_CHOICES),
     Field("view", "flow.view", "choice", "backward", choices=("backward", "forward", "training")),
     Field("layer", "flow.layer", "int", 1, 1, 1000),
     Field("steps", "flow.steps", "int", 60, 10, 200),

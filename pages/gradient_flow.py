@@ -29,7 +29,7 @@ def apply_preset(name: str) -> None:
     st.session_state.update({
         "flow.activation": preset["activation"], "flow.init": preset["init"],
         "flow.gain": preset["gain"], "flow.bias": preset["bias_std"],
-        "flow.residual": preset["residual"], "flow.layernorm": preset["norm"] == "layernorm"})
+        "flow.residual": preset["residual"], "flow.norm": preset["norm"] or "none"})
     act = actlib.get(preset["activation"])
     for p in act.params:
         st.session_state[f"flow.param.{act.name}.{p.name}"] = preset["params"].get(p.name, p.default)
@@ -149,7 +149,8 @@ def stack_view() -> None:
         batch = st.select_slider(t("flow.batch", lang), urlstate.BATCHES, key="flow.batch")
         seed = st.number_input(t("flow.seed", lang), 0, 1_000_000, step=1, key="flow.seed")
         residual = st.toggle(t("flow.residual", lang), key="flow.residual")
-        layernorm = st.toggle(t("flow.layernorm", lang), key="flow.layernorm")
+        norm = st.selectbox(t("flow.norm", lang), urlstate.NORM_CHOICES, key="flow.norm",
+                            format_func=lambda n: t(f"norm.{n}", lang))
 
     allowed = flow.affordable_depth(int(width), int(batch))
     if depth > allowed:  # a sensible fallback, said out loud, instead of a minute-long stall
@@ -158,7 +159,7 @@ def stack_view() -> None:
     cfg = flow.StackConfig(depth=int(depth), width=int(width), activation=activation, params=params,
                            init=init, gain=float(gain), bias_std=float(bias_std), batch=int(batch),
                            seed=int(seed), residual=bool(residual),
-                           norm="layernorm" if layernorm else None)
+                           norm=None if norm == "none" else norm)
     result, theory = measure(cfg)
     grad = np.asarray(result.log10_grad)
 
@@ -196,6 +197,8 @@ def stack_view() -> None:
             csv_button("backward", lambda: exports.flow_csv(result, theory))
             if theory is None:
                 st.caption(t("flow.theory_none", lang))
+            if norm == "batchnorm":
+                st.caption(t("flow.batchnorm_note", lang))
         else:  # the sliders stay where they are; this view redraws on release
             live_chart.live_chart(f"flow_sliders_{shown}", None, live_sliders(cfg, shown),
                                   presenter=presenter)

@@ -101,7 +101,7 @@ def page_config(at) -> flow.StackConfig:
         bias_std=float(at.slider(key="flow.bias").value), batch=batch,
         seed=int(at.number_input(key="flow.seed").value),
         residual=bool(at.toggle(key="flow.residual").value),
-        norm="layernorm" if at.toggle(key="flow.layernorm").value else None)
+        norm={"none": None}.get(at.selectbox(key="flow.norm").value, at.selectbox(key="flow.norm").value))
 
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|inf|nan)"
@@ -320,7 +320,7 @@ CONTROL_ENDS = [
     ("select_slider", "flow.batch", urlstate.BATCHES[0], urlstate.BATCHES[-1]),
     ("number_input", "flow.seed", 0, 1_000_000),
     ("toggle", "flow.residual", False, True),
-    ("toggle", "flow.layernorm", False, True),
+    ("selectbox", "flow.norm", "none", "batchnorm"),
 ]
 
 
@@ -330,7 +330,7 @@ def assert_widget_ends(widget, kind: str, lo, hi) -> None:
     elif kind == "select_slider":
         assert (widget.options[0], widget.options[-1]) == (str(lo), str(hi))
     elif kind == "selectbox":
-        assert len(widget.options) in (len(NAMES) + 1, len(flow.INITS))  # + "Your own…"
+        assert len(widget.options) in (len(NAMES) + 1, len(flow.INITS), len(urlstate.NORM_CHOICES))  # + "Your own…"
 
 
 @pytest.mark.parametrize("kind, key, lo, hi", [pytest.param(*c, id=c[1]) for c in CONTROL_ENDS])
@@ -432,7 +432,7 @@ def test_preset_sets_its_controls_and_verdict(at, name):
     assert live_slider(at, "flow.gain").value == pytest.approx(preset["gain"])
     assert at.slider(key="flow.bias").value == pytest.approx(preset["bias_std"])
     assert at.toggle(key="flow.residual").value is preset["residual"]
-    assert at.toggle(key="flow.layernorm").value is (preset["norm"] == "layernorm")
+    assert at.selectbox(key="flow.norm").value == (preset["norm"] or "none")
     act = actlib.get(preset["activation"])
     for p in act.params:
         assert at.slider(key=f"flow.param.{act.name}.{p.name}").value == \
@@ -456,7 +456,7 @@ def test_preset_sets_its_controls_and_verdict(at, name):
 def test_preset_after_other_changes_keeps_depth_and_resets_physics(at):
     move(at, "live", "flow.depth", 60)
     move(at, "slider", "flow.bias", 0.5)
-    move(at, "toggle", "flow.layernorm", True)
+    move(at, "selectbox", "flow.norm", "batchnorm")
     click(at, "preset.relu_unit")
     cfg = page_config(at)
     assert (cfg.depth, cfg.bias_std, cfg.norm, cfg.activation) == (60, 0.0, None, "relu")
@@ -662,3 +662,31 @@ def test_depth_within_a_bucket_compiles_nothing(at):
             move(at, "live", "flow.depth", depth)
             assert_page_consistent(at)
     assert same_bucket == [], f"{len(same_bucket)} compile events moving depth within one bucket"
+
+
+# --- normalisation: the select, batch norm, and old layer-norm links ---------------------------
+
+def test_batchnorm_select_draws_the_batchnorm_stack(at):
+    move(at, "selectbox", "flow.norm", "batchnorm")
+    assert page_config(at).norm == "batchnorm"
+    assert_page_consistent(at)  # the chart is gradient_flow of it; no theory line (plain BN)
+    captions = [str(c.value) for c in at.caption]
+    assert t("flow.batchnorm_note") in captions and t("flow.theory_none") in captions
+    move(at, "toggle", "flow.residual", True)  # with shortcuts the closure holds: a line again
+    assert flow.mean_field(page_config(at)) is not None
+    assert_page_consistent(at)
+    assert at.query_params["norm"] == "batchnorm"
+
+
+def test_old_layernorm_link_opens_with_layer_norm(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    keep_running_app_py(monkeypatch)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["layernorm"] = "1"
+    at.switch_page(PAGE)
+    run(at)
+    assert_no_exception(at)
+    assert at.selectbox(key="flow.norm").value == "layernorm" and page_config(at).norm == "layernorm"
+    assert at.query_params["norm"] == "layernorm" and "layernorm" not in at.query_params
+    assert [str(w.value) for w in at.warning if "layernorm" in str(w.value)] == []

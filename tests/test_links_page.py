@@ -207,7 +207,7 @@ def test_flow_link_restores_the_exact_view():
     assert at.selectbox(key="flow.init").value == "he"
     assert live_slider(at, "flow.gain").value == 1.5
     assert at.toggle(key="flow.residual").value is True
-    assert at.toggle(key="flow.layernorm").value is False
+    assert at.selectbox(key="flow.norm").value == "none"
     assert at.session_state["flow.view"] == "forward"
     assert at.slider(key="flow.layer").value == 7
     assert at.select_slider(key="flow.width").value == 128

@@ -32,7 +32,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "flow.batch": {"en": "Batch size", "ja": "バッチサイズ"},
     "flow.seed": {"en": "Random seed", "ja": "乱数シード"},
     "flow.residual": {"en": "Residual connections", "ja": "残差接続"},
-    "flow.layernorm": {"en": "Layer normalisation", "ja": "レイヤー正規化"},
+    "flow.norm": {"en": "Normalisation", "ja": "正規化"},
+    "norm.none": {"en": "None", "ja": "なし"},
+    "norm.layernorm": {"en": "Layer norm (each example, over its units)",
+                       "ja": "レイヤー正規化(サンプルごとに、ユニット全体で)"},
+    "norm.batchnorm": {"en": "Batch norm (each unit, over the batch)",
+                       "ja": "バッチ正規化(ユニットごとに、バッチ全体で)"},
+    "flow.batchnorm_note": {
+        "en": "Batch norm rescales every unit to mean 0 and variance 1 over the batch, so the "
+              "signal keeps its size whatever the gain, and a sigmoid stack no longer loses its "
+              "gradient. At initialisation the batch statistics couple the examples, and the "
+              "gradient instead grows slowly towards the input (Yang et al., 2019).",
+        "ja": "バッチ正規化は各ユニットをバッチ全体で平均0・分散1にそろえます。そのためゲインに関係なく"
+              "信号の大きさが保たれ、シグモイドを積み重ねても勾配が消えなくなります。ただし初期化の時点では"
+              "バッチ統計量がサンプル同士を結びつけるため、勾配は入力側に向かって少しずつ大きくなります"
+              "(Yang ら、2019年)。"},
     "init.xavier": {"en": "Xavier / Glorot (var 2/(fan_in+fan_out))",
                     "ja": "Xavier / Glorot(分散 2/(fan_in+fan_out))"},
     "init.he": {"en": "He / Kaiming (var 2/fan_in)", "ja": "He / Kaiming(分散 2/fan_in)"},
@@ -46,9 +60,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "flow.measured": {"en": "measured ‖∂L/∂z‖", "ja": "測定値 ‖∂L/∂z‖"},
     "flow.theory": {"en": "mean-field theory", "ja": "平均場理論"},
     "flow.theory_none": {
-        "en": "Mean-field theory line not drawn: it covers plain stacks without residual connections "
-              "or layer normalisation.",
-        "ja": "平均場理論の線は表示していません(残差接続やレイヤー正規化のない単純な積み重ねが対象です)。"},
+        "en": "Mean-field theory line not drawn: its Gaussian closure is known to fail here. Without "
+              "a norm, residual branches whose output has a mean (ReLU, sigmoid…) pile it up in the "
+              "stream; with batch norm and no residual connections, the batch statistics couple the "
+              "examples and the gradient grows faster than the closure predicts.",
+        "ja": "平均場理論の線は表示していません。この設定ではガウス近似が成り立たないことが分かっています。"
+              "正規化なしの残差接続では、出力に平均を持つ枝(ReLU、シグモイドなど)がその平均を積み上げます。"
+              "残差接続のないバッチ正規化では、バッチ統計量がサンプル同士を結びつけ、勾配が近似の予測より"
+              "速く大きくなります。"},
     "flow.play": {"en": "▶ Play", "ja": "▶ 再生"},
     "flow.pause": {"en": "❚❚ Pause", "ja": "❚❚ 一時停止"},
     "flow.step": {"en": "Step: ", "ja": "ステップ: "},
