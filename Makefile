@@ -25,8 +25,11 @@ $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
+# ui/launch.py: `streamlit run` with JAX's compilation cache in .cache/jax and the
+# pages' programs compiled in the background from the start.
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	mkdir -p .cache/jax
+	$(PY) -m ui.launch app.py --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
