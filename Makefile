@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run school test bench install install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ install-dev: $(VENV)/.dev
 run: $(VENV)/.runtime
 	mkdir -p .cache/jax
 	$(PY) -m ui.launch app.py --server.port $(PORT)
+
+# A whole school: N app processes behind Debian's nginx on $(PORT) (school/serve.py).
+N ?= 2
+school: $(VENV)/.runtime
+	mkdir -p .cache/jax
+	$(PY) -m school.serve --processes $(N) --port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest

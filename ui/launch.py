@@ -11,7 +11,8 @@ process it
    will ask for (``actlib.warmup.WARM_LINKS``): the two pages' defaults at once, then
    the presets, the lessons and the rest, each when the server is not busy serving a
    visitor (:func:`wait_until_quiet`);
-3. runs Streamlit's own command line, ``streamlit run SCRIPT ...``, in the main thread.
+3. runs Streamlit's own command line, ``streamlit run SCRIPT ...``, in the main thread,
+   with ui/failover.py installed (a student moved here from a dead process keeps working).
 
 Why a launcher rather than work in app.py: app.py runs only once a browser opens a
 session, too late for the first visitor; here the compiling starts with the process,
@@ -80,6 +81,9 @@ def main(argv: list[str]) -> int:
         threading.Thread(target=_warm_up, name="actlab-warm-up", daemon=True).start()
     from streamlit.web import cli
 
+    from ui import failover
+
+    failover.install()  # a student sent here by nginx from a dead process keeps working
     cli.main(args=["run", *argv], prog_name="streamlit")  # exits with Streamlit's status
     return 0
 
