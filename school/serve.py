@@ -122,7 +122,9 @@ class School:
              "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env=dict(os.environ, PYTHONUNBUFFERED="1", STREAMLIT_SERVER_COOKIE_SECRET=secret))
+            # MALLOC_ARENA_MAX: as `make run` (the Makefile says why)
+            env={"MALLOC_ARENA_MAX": "2", **os.environ, "PYTHONUNBUFFERED": "1",
+                 "STREAMLIT_SERVER_COOKIE_SECRET": secret})
         log.close()  # the child has its own copy
 
     def stop(self) -> None:
