@@ -14,7 +14,10 @@ it has nothing to compile.
 Each repetition runs every (page, start) pair, the order rotating between
 repetitions. Goal: median(page) / median(bare) <= 1.2 for each page and each start.
 
-    .venv/bin/python bench/bench_first_chart.py [--reps 3]
+    .venv/bin/python bench/bench_first_chart.py [--reps 3] [--before]
+
+``--before``: the app as it started before ui/launch.py's warm start (no warm-up, an
+empty JAX cache on every start), for an A/B of the change on the same machine.
 
 Writes bench/results/first_chart.json.
 """
@@ -64,9 +67,9 @@ class LaunchedServer(StreamlitServer):
             time.sleep(0.5)
 
 
-def first_chart(browser, page_name: str, cache: Path) -> tuple[float, LaunchedServer]:
+def first_chart(browser, page_name: str, cache: Path, before: bool = False) -> tuple[float, LaunchedServer]:
     script, path = PAGES[page_name]
-    server = LaunchedServer(script, cache, warm=page_name != "bare")
+    server = LaunchedServer(script, cache, warm=page_name != "bare" and not before)
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     start = time.perf_counter()
@@ -81,6 +84,7 @@ def first_chart(browser, page_name: str, cache: Path) -> tuple[float, LaunchedSe
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--before", action="store_true", help="no warm-up, no persistent cache")
     args = parser.parse_args()
     times: dict[str, list[float]] = {f"{p} {s}": [] for p in PAGES for s in ("first", "restart")}
     from playwright.sync_api import sync_playwright
@@ -92,11 +96,13 @@ def main() -> None:
             order = names[rep % len(names):] + names[:rep % len(names)]
             for page_name in order:
                 cache = Path(tmp) / f"{page_name}-{rep}"  # empty: a first start
-                seconds, server = first_chart(browser, page_name, cache)
+                seconds, server = first_chart(browser, page_name, cache, args.before)
                 times[f"{page_name} first"].append(seconds)
                 server.wait_warm()
                 server.stop()
-                seconds, server = first_chart(browser, page_name, cache)
+                if args.before:  # nothing kept: a restart compiles everything again
+                    cache = Path(tmp) / f"{page_name}-{rep}-restart"
+                seconds, server = first_chart(browser, page_name, cache, args.before)
                 times[f"{page_name} restart"].append(seconds)
                 server.stop()
                 print(f"rep {rep + 1}: {page_name}: first {times[f'{page_name} first'][-1]:.2f} s, "
@@ -104,7 +110,7 @@ def main() -> None:
         browser.close()
 
     med = {k: statistics.median(v) for k, v in times.items()}
-    result = {"goal_ratio": GOAL, "reps": args.reps, "seconds": times, "median_s": med, "ratio": {}}
+    result = {"goal_ratio": GOAL, "reps": args.reps, "before": args.before, "seconds": times, "median_s": med, "ratio": {}}
     print(f"\nserver start -> first chart, median of {args.reps} (s), ratio vs the bare page:")
     for page_name in ("explorer", "flow"):
         for start in ("first", "restart"):
@@ -113,7 +119,7 @@ def main() -> None:
             print(f"  {page_name:8s} {start:7s} {med[f'{page_name} {start}']:6.2f} s  "
                   f"bare {med[f'bare {start}']:5.2f} s  ratio {ratio:4.2f}x "
                   f"({'meets' if ratio <= GOAL else 'misses'} the {GOAL}x goal)")
-    out = ROOT / "bench" / "results" / "first_chart.json"
+    out = ROOT / "bench" / "results" / ("first_chart_before.json" if args.before else "first_chart.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(f"wrote {out.relative_to(ROOT)}")
