@@ -5,8 +5,9 @@ element's spec JSON into :class:`Trace` objects with numpy ``x``/``y``
 (Plotly's base64 typed arrays decoded, ``None`` gaps as NaN).
 
 Expected values: ``expected(name, x, order, **params)`` is f, f′ or f″ at
-``x`` from ``tests/reference.py`` (independent numpy/scipy closed forms), and
-falls back to ``actlib``'s autodiff only for what the reference lacks.
+``x`` from ``tests/reference.py`` (independent numpy/scipy closed forms, with
+their own documented defaults), and falls back to ``actlib``'s autodiff only for
+an order the reference lacks. A reference that does not import is an error.
 """
 
 from __future__ import annotations
@@ -332,30 +333,32 @@ def format_param(value: float) -> str:
 
 
 def _reference_module():
+    """tests/reference.py (numpy/scipy closed forms). Failing to import it is an error:
+    falling back to actlib would compare the app with itself."""
     try:
-        import reference  # tests/reference.py: numpy/scipy closed forms
-    except ImportError:
-        return None
+        import reference
+    except ImportError as error:
+        raise ImportError("tests/reference.py did not import: the expected values need it "
+                          f"({error})") from error
     return reference
 
 
 def expected(name: str, x, order: int = 0, *, independent: bool = False, **params) -> np.ndarray:
     """f (order 0), f′ (1) or f″ (2) of activation ``name`` at ``x`` with ``params``
-    (defaults filled in), float64.
+    (the rest at the reference's documented defaults), float64.
 
     From tests/reference.py where it has the function and order; otherwise from
     actlib's autodiff, unless ``independent`` demands the reference.
     """
     import actlib
 
-    values = actlib.get(name).defaults() | params
     x = np.asarray(x, dtype=np.float64)
-    reference = _reference_module()
-    result = None if reference is None else _from_reference(reference, name, x, order, values)
+    # the reference fills what ``params`` leaves out with its own documented defaults
+    result = _from_reference(_reference_module(), name, x, order, params)
     if result is None:
         assert not independent, f"tests/reference.py has no order-{order} closed form for {name}"
-        result = (actlib.evaluate(name, x, **values) if order == 0
-                  else actlib.derivative(name, order)(x, **values))
+        result = (actlib.evaluate(name, x, **params) if order == 0
+                  else actlib.derivative(name, order)(x, **params))
     return np.asarray(result, dtype=np.float64)
 
 

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Iterator
 
 import jax.monitoring
 import pytest
+from hypothesis import settings
+
+# CI runs Hypothesis derandomized: each test's examples come from a seed derived from the
+# test itself, so a red CI run is red again on rerun. Locally the draws stay random (and
+# the example database replays a failure). Loaded here, before any test module builds
+# its own settings on top of the profile.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+HYPOTHESIS_PROFILE = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_report_header(config) -> str:
+    current = settings.default
+    seed = config.getoption("hypothesis_seed", None)
+    origin = ("derived from each test's name (derandomize=True)" if current.derandomize
+              else f"{seed} (--hypothesis-seed)" if seed is not None else "random per run")
+    return f"hypothesis: profile {HYPOTHESIS_PROFILE!r}, seed {origin}"
 
 _BACKEND_COMPILE = "/jax/core/compile/backend_compile_duration"
 

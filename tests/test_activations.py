@@ -6,6 +6,8 @@ activation compiles once per derivative order for the whole module.
 
 from __future__ import annotations
 
+import inspect
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 
 import actlib
 from actlib import autodiff
-from reference import KINKS, REFERENCE, SECOND, kinks
+from reference import DEFAULTS, KINKS, REFERENCE, SECOND, kinks
 
 NAMES = actlib.names()
 
@@ -61,9 +63,12 @@ CASES = [pytest.param(n, s, id=f"{n}[{setting_id(s)}]") for n in NAMES for s in 
 
 
 def as_ref_params(name: str, params: dict) -> dict[str, float]:
-    """The float32-rounded parameters actlib actually uses, as float64 for the reference."""
-    resolved = actlib.resolve_params(actlib.get(name), params)
-    return {k: float(v) for k, v in resolved.items()}
+    """The parameters the test sets, float32-rounded as actlib uses them, as float64 for the
+    reference. The ones it leaves out the reference fills from its own documented
+    defaults, never from the registry's."""
+    act = actlib.get(name)
+    assert set(params) <= set(act.param_names), (name, params)
+    return {k: float(np.float32(v)) for k, v in params.items()}
 
 
 def away_from_kinks(name: str, params: dict, x: np.ndarray, width: float = 1e-3) -> np.ndarray:
@@ -77,6 +82,7 @@ def assert_close(actual, expected, rtol=RTOL, atol=ATOL, where=None):
     actual = np.asarray(actual, np.float64)
     err = np.abs(actual - expected)
     bad = err > atol + rtol * np.abs(expected)
+    bad |= np.isnan(actual) != np.isnan(expected)    # NaN > tol is False: a NaN must fail
     if where is not None:
         bad &= where
     if bad.any():
@@ -87,6 +93,37 @@ def assert_close(actual, expected, rtol=RTOL, atol=ATOL, where=None):
 def test_reference_covers_every_activation():
     assert set(REFERENCE) == set(NAMES)
     assert set(SECOND) <= set(NAMES) and set(KINKS) <= set(NAMES)
+
+
+def test_registry_defaults_are_the_documented_ones():
+    """The registry's defaults against the values tests/reference.py copied from the
+    libraries' docs (PyTorch, JAX, the SELU paper)."""
+    registry = {n: actlib.get(n).defaults() for n in NAMES if actlib.get(n).params}
+    assert set(registry) == set(DEFAULTS)
+    for name, documented in DEFAULTS.items():
+        assert registry[name].keys() == documented.keys(), name
+        for key, value in documented.items():
+            assert registry[name][key] == pytest.approx(value, rel=1e-15, abs=0), (name, key)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_functions_default_to_the_documented_values(name):
+    """What the tests leave out, the reference fills in with ``DEFAULTS``."""
+    for fn in (REFERENCE[name].f, REFERENCE[name].df, SECOND.get(name), KINKS.get(name)):
+        if fn is None or isinstance(fn, np.ufunc):     # a scipy/numpy ufunc has no parameters
+            continue
+        found = {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                 if p.default is not inspect.Parameter.empty}
+        assert found == DEFAULTS.get(name, {}), (name, fn)
+
+
+def test_assert_close_fails_on_nan():
+    good = np.zeros(X.shape)
+    with pytest.raises(AssertionError):
+        assert_close(np.where(X == 0, np.nan, good), good)
+    with pytest.raises(AssertionError):
+        assert_close(good, np.where(X == 0, np.nan, good))
+    assert_close(np.full(X.shape, np.nan), np.full(X.shape, np.nan))   # both undefined: agree
 
 
 def test_grid_is_big_enough():

@@ -201,7 +201,11 @@ def test_whole_query_of_junk(page, act, query, data):
     for p in problems:
         if p.key in known:
             assert p.field is known[p.key] and p.reason in REASONS
-            assert same(p.field, values[p.field.state_key], p.field.default)
+            # as above: a bad value falls back to the default; a list keeps the names it knows
+            fallback = p.field.keep_valid(p.raw) if p.field.kind == "choices" and len(p.raw) <= MAX_RAW \
+                else p.field.default
+            assert same(p.field, values[p.field.state_key], fallback), (p.key, p.raw)
+            assert same(p.field, p.used, fallback), "the notice names what is used"
         else:
             assert p.field is None and p.reason == "unknown_key" and p.raw == query[p.key]
     assert {p.key for p in problems if p.field is None} == {k for k in query if k not in known}

@@ -147,13 +147,14 @@ class StreamlitClient:
 
     def __init__(self, port: int, page: str = "", *, host: str = "127.0.0.1",
                  query_string: str = "", timeout: float = 60.0, timezone: str = "UTC",
-                 locale: str = "en-US"):
+                 locale: str = "en-US", headers: dict[str, str] | None = None):
         self.url = f"ws://{host}:{port}/_stcore/stream"
         self.http_url = f"http://{host}:{port}/{page}"
         self.page_name = page
         self.query_string = query_string
         self.timeout = timeout
         self.timezone, self.locale = timezone, locale
+        self.headers = dict(headers or {})  # e.g. the Cookie a proxy keeps a student on
         self.ws = None
         self.session_id = ""
         self.page_script_hash = ""                    # from `navigation`
@@ -169,9 +170,14 @@ class StreamlitClient:
     async def connect(self) -> "StreamlitClient":
         self.ws = await asyncio.wait_for(websockets.connect(
             self.url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
+            additional_headers=self.headers or None,
             ping_interval=None,  # the server pings; we answer (websockets does it for us)
             close_timeout=2), self.timeout)
         return self
+
+    def response_header(self, name: str) -> str | None:
+        """A header of the server's answer to the websocket upgrade (a proxy's, say)."""
+        return None if self.ws is None else self.ws.response.headers.get(name)
 
     async def close(self) -> None:
         if self.ws is not None:

@@ -38,6 +38,10 @@ Diagnosis switches: ``--pages explorer|gradient_flow`` (everyone on one page),
 
     .venv/bin/python bench/load/run_load.py --sessions 40 --reruns 2000
     .venv/bin/python bench/load/run_load.py --sessions 5 --reruns 100     # quick check
+    .venv/bin/python bench/load/run_load.py --scenario burst --sessions 40 [--via-nginx 2]
+
+``--scenario burst``: "follow the teacher" (bench/load/burst.py): every student opens
+one lesson link within 2 s, then follows the teacher's values within 1 s of the others.
 
 Writes bench/results/load.json (``--out``). Goals (the issue): p95 <= 500 ms on
 the explorer, <= 1 s on the gradient page, no exceptions, memory flat (second-half
@@ -93,6 +97,13 @@ class InstrumentedServer(StreamlitServer):
 
     def launch_env(self) -> dict[str, str]:
         return {"ACTLAB_RUNLOG": str(self.runlog), **self.env}
+
+
+class LaunchedServer(StreamlitServer):
+    """The server as `make run` starts it: ui/launch.py (JAX cache, warm-up thread)."""
+
+    def launcher(self) -> list[str]:
+        return [sys.executable, "-m", "ui.launch"]
 
 
 # -- server process figures ---------------------------------------------------------------
@@ -675,19 +686,67 @@ def parse_args(argv=None):
                     help="extra environment for the server (diagnosis, e.g. MALLOC_ARENA_MAX=2)")
     ap.add_argument("--no-instrument", dest="instrument", action="store_false",
                     help="plain `streamlit run` (no per-run timing line from serve_instrumented.py)")
-    ap.add_argument("--out", default=str(REPO_ROOT / "bench" / "results" / "load.json"))
+    ap.add_argument("--scenario", choices=("free", "burst"), default="free",
+                    help="free play (above), or 'follow the teacher' (bench/load/burst.py)")
+    ap.add_argument("--open-within", type=float, default=2.0, help="burst: every student opens the link within")
+    ap.add_argument("--follow-within", type=float, default=1.0, help="burst: every student follows within")
+    ap.add_argument("--steps", type=int, default=8, help="burst: the teacher's changes per page")
+    ap.add_argument("--pause", type=float, default=2.0, help="burst: seconds between the teacher's changes")
+    ap.add_argument("--via-nginx", type=int, default=0, metavar="N",
+                    help="burst: N app processes behind nginx (school/serve.py) instead of one server")
+    ap.add_argument("--out", default=None, help="default bench/results/load.json (burst: load_burst.json)")
     return ap.parse_args(argv)
+
+
+async def burst_async(args) -> dict:
+    """--scenario burst: a warm server (or --via-nginx N of them), then bench/load/burst.py."""
+    from bench.load import burst
+    from school.serve import School, free_port
+
+    result: dict = {"config": {k: v for k, v in vars(args).items() if k != "think"},
+                    "machine": {"cpus": os.cpu_count(), "loadavg_before": loadavg(), "app": app_version()}}
+    async def warmed(logs) -> None:  # the launcher's warm-up (presets included) has finished
+        while not all("warm-up:" in log() for log in logs):
+            await asyncio.sleep(0.5)
+
+    if args.via_nginx:
+        with School(args.via_nginx, free_port(), host="127.0.0.1") as school:
+            await warmed([lambda a=a: school.log(f"app-{a.split(':')[1]}.log") for a in school.apps])
+            # app.py's first run in each process (see warm_up), straight to the process
+            result["warmup"] = [await warm_up(int(a.split(":")[1]), args.timeout) for a in school.apps]
+            result["pages"] = await burst.run_burst(school.port, args, nginx=True)
+    else:
+        with LaunchedServer("app.py", cwd=REPO_ROOT, timeout=90, file_watcher="none") as server:
+            await warmed([server.log])
+            result["warmup"] = await warm_up(server.port, args.timeout)
+            result["pages"] = await burst.run_burst(server.port, args, nginx=False)
+    result["machine"]["loadavg_after"] = loadavg()
+    result["goals"] = {page: r["goal_met"] for page, r in result["pages"].items()}
+    return result
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     args.think = tuple(args.think)
+    if args.scenario == "burst":
+        result = asyncio.run(burst_async(args))
+        out = Path(args.out or REPO_ROOT / "bench" / "results" / "load_burst.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1, default=str))
+        from bench.load.burst import summary as burst_summary
+
+        where = f"{args.via_nginx} processes behind nginx" if args.via_nginx else "one server"
+        print(f"Follow the teacher: {args.sessions} sessions on {where}, open within {args.open_within} s, "
+              f"follow within {args.follow_within} s; load avg {result['machine']['loadavg_before']} -> "
+              f"{result['machine']['loadavg_after']}\n" + burst_summary(result["pages"]))
+        print(f"wrote {out}")
+        return 0 if all(result["goals"].values()) else 1
     try:
         result = asyncio.run(asyncio.wait_for(main_async(args), args.max_seconds + 2 * args.timeout + 60))
     except asyncio.TimeoutError:
         print("hard timeout: the run did not finish", file=sys.stderr)
         return 2
-    out = Path(args.out)
+    out = Path(args.out or REPO_ROOT / "bench" / "results" / "load.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, default=str))
     print(summary(result))

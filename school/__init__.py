@@ -1,0 +1,1 @@
+"""Serving a whole school: app processes behind nginx (school/serve.py)."""

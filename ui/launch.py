@@ -1,0 +1,92 @@
+"""Start the app warm: ``python -m ui.launch [--no-warm-up] SCRIPT [streamlit options]``.
+
+What ``make run`` and ``make school`` call instead of ``streamlit run``. In this one
+process it
+
+1. points JAX at a persistent compilation cache (``.cache/jax`` unless
+   ``ACTLAB_JAX_CACHE`` names another folder), through JAX's environment variables,
+   so they hold before anything imports JAX: a restarted server loads what it
+   compiled before instead of compiling it again;
+2. starts a background thread that imports the library and compiles what the pages
+   will ask for (``actlib.warmup.WARM_LINKS``): the two pages' defaults at once, then
+   the presets, the lessons and the rest, each when the server is not busy serving a
+   visitor (:func:`wait_until_quiet`);
+3. runs Streamlit's own command line, ``streamlit run SCRIPT ...``, in the main thread,
+   with ui/failover.py installed (a student moved here from a dead process keeps working).
+
+Why a launcher rather than work in app.py: app.py runs only once a browser opens a
+session, too late for the first visitor; here the compiling starts with the process,
+while Streamlit is still starting and the browser is still loading the page's
+JavaScript, and the script's first run finds the programs compiled (or waits for the
+one being compiled, instead of compiling it a second time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CACHE = REPO_ROOT / ".cache" / "jax"
+
+
+def cache_env(directory: os.PathLike | str) -> dict[str, str]:
+    """JAX's settings for a persistent cache in ``directory``, as environment variables.
+    The thresholds are lowered so the app's small programs (most compile in well under
+    JAX's default 1 s minimum) are written too."""
+    return {"JAX_COMPILATION_CACHE_DIR": str(Path(directory).resolve()),
+            "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+            "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"}
+
+
+def wait_until_quiet(busy_share: float = 0.2, window: float = 0.1, patience: float = 30.0) -> None:
+    """Wait (at most ``patience`` s) until the process's other threads used less than
+    ``busy_share`` of a core over ``window`` s: a visitor's script run goes first, and the
+    warm-up takes the idle moments in between."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        process, own = time.process_time(), time.thread_time()
+        time.sleep(window)
+        others = (time.process_time() - process) - (time.thread_time() - own)
+        if others < busy_share * window:
+            return
+
+
+def _warm_up() -> None:
+    start = time.perf_counter()
+    from actlib import warmup  # imports JAX: here, not in the thread that starts the server
+
+    # the first visit's programs at once; the rest (presets, lessons, other views and
+    # activations) when the server is not busy serving someone
+    warmup.warm_up(before=lambda i: i >= warmup.FIRST_VISIT and wait_until_quiet())
+    print(f"warm-up: {len(warmup.WARM_LINKS)} page states compiled in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    warm = "--no-warm-up" not in argv
+    argv = [a for a in argv if a != "--no-warm-up"]
+    if argv[:1] == ["run"]:  # also takes `streamlit run`'s own form: ui.launch run SCRIPT ...
+        argv = argv[1:]
+    if not argv or argv[0].startswith("-"):
+        print(__doc__.splitlines()[0], file=sys.stderr)
+        return 2
+    cache = Path(os.environ.get("ACTLAB_JAX_CACHE", DEFAULT_CACHE))
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ.update(cache_env(cache))
+    if warm:
+        threading.Thread(target=_warm_up, name="actlab-warm-up", daemon=True).start()
+    from streamlit.web import cli
+
+    from ui import failover
+
+    failover.install()  # a student sent here by nginx from a dead process keeps working
+    cli.main(args=["run", *argv], prog_name="streamlit")  # exits with Streamlit's status
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
