@@ -149,9 +149,18 @@ def param_fields(prefix: str, activation: str) -> list[Field]:
             for p in get(activation).params]
 
 
+# The lessons' keys (actlib.lessons.LESSONS, which checks it matches): a whitelist here,
+# so that parsing a link needs no lesson content and urlstate imports nothing above it.
+LESSON_KEYS: tuple[str, ...] = ("activation", "sigmoid_tanh", "vanishing", "relu_family", "smooth")
+MAX_LESSON_STEPS = 8
+LESSON_FIELDS: tuple[Field, ...] = (  # not widgets: the lesson bar's state, kept in every link
+    Field("lesson", "lesson.key", "choice", LESSON_KEYS[0], choices=LESSON_KEYS),
+    Field("step", "lesson.step", "int", 1, 1, MAX_LESSON_STEPS),
+)
 SHARED_FIELDS: tuple[Field, ...] = (
     Field("lang", "lang", "choice", "en", choices=("en", "ja")),
     Field("presenter", "presenter", "bool", False),
+    *LESSON_FIELDS,
 )
 
 X_LIMIT = 20.0
@@ -170,7 +179,7 @@ LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 FLOW_FIELDS: tuple[Field, ...] = (
     Field("depth", "flow.depth", "int", 50, 1, 1000),
     Field("width", "flow.width", "choice", 128, choices=WIDTHS),
-    Field("act", "flow.activation", "choice", "tanh", choices=names()),
+    Field("act", "flow.activation", "choice", "sigmoid", choices=names()),  # opens on vanishing
     Field("init", "flow.init", "choice", "xavier", choices=("xavier", "he", "lecun", "orthogonal")),
     Field("gain", "flow.gain", "float", 1.0, 0.1, 4.0),
     Field("bias", "flow.bias", "float", 0.0, 0.0, 1.0),

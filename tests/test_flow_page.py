@@ -292,10 +292,12 @@ def test_default_page(at):
     assert [e.value for e in at.title] == [t("flow.title")]
     assert at.slider(key="flow.depth").value == 50
     cfg = page_config(at)
-    assert cfg == flow.StackConfig()  # the page's defaults are StackConfig's
+    # the page opens on the vanishing demonstration: StackConfig's defaults but sigmoid
+    assert cfg == flow.StackConfig(activation="sigmoid", init="xavier", depth=50)
     assert preset_labels(at) == {name: t(f"preset.{name}") for name in PRESETS}
     result = assert_page_consistent(at)
-    assert verdict(at)["kind"] == "stable"
+    assert verdict(at)["kind"] == "vanishing"
+    assert result.log10_grad[0] - result.log10_grad[-1] < -10  # many decades, not a nuance
     assert_frames(backward_chart(at), cfg.depth, result.log10_grad)
     assert at.button_group(key="flow.view").value in ("backward", None)
 
