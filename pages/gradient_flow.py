@@ -8,7 +8,7 @@ from actlib import exports, flow, flow_figures, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import routing, url_sync
+from ui import lesson_bar, routing, url_sync
 
 routing.require_app()
 
@@ -53,6 +53,7 @@ def train(cfg: flow.StackConfig, steps: int, learning_rate: float):
 st.title(t("flow.title", lang))
 st.caption(t("flow.intro", lang))
 url_sync.show_notices(lang)
+lesson_bar.show(page="flow", lang=lang)
 
 presets_row, _ = st.columns([4, 1])
 with presets_row:

@@ -7,7 +7,7 @@ merges them and looks keys up. Pages never hold inline text.
 
 from __future__ import annotations
 
-from actlib.text import activations, common, explorer, flow
+from actlib.text import activations, common, explorer, flow, lessons
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -23,7 +23,7 @@ def _merge(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(common, explorer, activations, flow)
+CATALOGUE = _merge(common, explorer, activations, flow, lessons)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values) -> str:
