@@ -100,7 +100,10 @@ def show(page: str, lang: str) -> None:
     st.session_state[STEP] = number
     target = st.session_state.pop(_PENDING, None)
     if target is not None and target != page:
-        st.switch_page(PAGE_FILES[target])
+        # the shared fields ride along in the query: app.py restores them before the sidebar's
+        # widgets exist, so language and presenter mode survive the switch
+        shared = urlstate.encode(st.session_state, urlstate.SHARED_FIELDS)
+        st.switch_page(PAGE_FILES[target], query_params=shared)
     if page not in PAGE_FILES:
         return
     _draw(lesson, number, lang, presenter=bool(st.session_state.get("presenter")))
