@@ -163,3 +163,21 @@ def test_dead_fraction_matches_an_independent_numpy_count():
     # later steps: float32 against float64 trajectories; a unit on the edge may flip
     assert np.abs(engine - reference).max() <= 1 / cfg.width + 1e-12
     assert np.mean(engine == reference) > 0.9
+
+
+def test_dead_units_figure_draws_the_trace():
+    from actlib import flow_figures
+
+    labels = {"step_axis": "step", "dead_share": "dead", "layer_n": "layer {layer}"}
+    grid = np.linspace(0, 1, 30 * 3).reshape(30, 3)
+    fig = flow_figures.dead_units_over_steps(grid, labels=labels)
+    assert [tr["name"] for tr in fig["data"]] == ["layer 1", "layer 2", "layer 3"]
+    for layer, tr in enumerate(fig["data"]):
+        np.testing.assert_allclose(tr["y"], grid[:, layer], atol=5e-5)
+        assert tr["x"] == list(range(30))
+    deep = np.zeros((5, 40))
+    deep[-1, 17] = 0.9  # the deadest layer is always among those drawn
+    shown = flow_figures.dead_layers_shown(deep)
+    assert 17 in shown and 0 in shown and 39 in shown and len(shown) <= flow_figures.MAX_DEAD_LINES
+    names = [tr["name"] for tr in flow_figures.dead_units_over_steps(deep, labels=labels)["data"]]
+    assert "layer 18" in names

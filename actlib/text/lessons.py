@@ -486,13 +486,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "では Swish とは何か、一言で言うと?",
         "線形関数(β → 0)と ReLU(β → ∞)の間をなめらかにつなぐ関数の族です。β を学習させることもできます。")),
     **_step("smooth.mish", (
-        "Mish",
+        "Mish: a close cousin of SiLU",
         "Mish is x·tanh(softplus(x)): a close cousin of SiLU (overlaid), smooth everywhere, with a "
         "slightly deeper dip, about −0.31.",
         "SiLU, Mish, GELU look almost alike. How would you choose?",
         "By measurement on your task: their differences are small, and speed and library support "
         "often decide."), (
-        "Mish",
+        "Mish:SiLU の近い親戚",
         "Mish は x·tanh(softplus(x)) です。SiLU(重ねた曲線)の近い親戚で、どこでもなめらかで、くぼみは少し深く"
         "約 −0.31 です。",
         "SiLU、Mish、GELU はほとんど同じに見えます。どうやって選べばよいでしょう?",
