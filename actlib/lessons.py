@@ -4,7 +4,7 @@ Data, not code: :data:`LESSONS` is a table of :class:`Lesson` (a key and its
 steps); a :class:`Step` names its page ("explorer" or "flow"), the query that
 puts the page in its state (the same URL fields the pages parse, through
 :mod:`actlib.urlstate`), the catalogue keys of its text, and a *claim*: a
-predicate over what actlib computes for exactly that state (:func:`state`),
+predicate over what actlib computes for exactly that state (:meth:`Step.state`),
 returning a :class:`Check` with the measured numbers. Tests assert every claim,
 so a step cannot say what its picture does not show.
 

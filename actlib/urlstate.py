@@ -154,7 +154,7 @@ def param_fields(prefix: str, activation: str) -> list[Field]:
 LESSON_KEYS: tuple[str, ...] = ("activation", "sigmoid_tanh", "vanishing", "relu_family", "smooth")
 MAX_LESSON_STEPS = 8
 LESSON_FIELDS: tuple[Field, ...] = (  # not widgets: the lesson bar's state, kept in every link
-    Field("lesson", "lesson.key", "choice", LESSON_KEYS[0], choices=LESSON_KEYS),
+    Field("lesson", "lesson.key", "choice", None, choices=(None, *LESSON_KEYS)),  # none: no lesson
     Field("step", "lesson.step", "int", 1, 1, MAX_LESSON_STEPS),
 )
 SHARED_FIELDS: tuple[Field, ...] = (

@@ -174,3 +174,12 @@ def test_lessons_page_lists_every_lesson_and_starts_one(monkeypatch):
     at.button(key="lesson_start_vanishing").click()
     run(at)
     assert_on_step(at, lessons.get("vanishing"), 1)
+
+
+def test_a_bad_lesson_link_opens_no_lesson_and_says_so(monkeypatch):
+    at = open_link(monkeypatch, PAGE_FILES["explorer"], {"lesson": "nope", "step": "99", "act": "tanh"})
+    notices = [w.value for w in at.warning if w.icon == "🔗"]
+    assert len(notices) == 2 and all("lesson" in n or "step" in n for n in notices)
+    assert not at.get("button") or not [b for b in at.button if b.key == "lesson_next"]
+    assert "lesson" not in at.query_params and "step" not in at.query_params
+    assert param(at, "act") == "tanh" and len(at.get("plotly_chart")) == 1

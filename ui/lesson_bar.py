@@ -77,11 +77,10 @@ def leave() -> None:
         st.session_state.pop(key, None)
 
 
-def _open_link(page: str) -> None:
+def _open_link(page: str, key: str, number: int) -> None:
     """A link (or the URL after a reload) named a lesson step this session has not opened."""
-    key, number = st.session_state[KEY], st.session_state.get(STEP, 1)
     carries_view = any(k not in _SHARED_KEYS for k in st.query_params)
-    if carries_view and lessons.get(key).steps[min(number, len(lessons.get(key).steps)) - 1].page == page:
+    if carries_view and lessons.get(key).steps[number - 1].page == page:
         st.session_state[_APPLIED] = (key, number)  # the link is an exact view: keep it
     else:
         go(key, number)
@@ -90,13 +89,14 @@ def _open_link(page: str) -> None:
 def show(page: str, lang: str) -> None:
     """The bar, for ``page`` ("explorer", "flow", or "lessons", which only follows links)."""
     key = st.session_state.get(KEY)
-    if key is None:
-        st.session_state.pop(STEP, None)  # a stray step= without a lesson
+    if key is None:  # none open, or a link's lesson= was not one (its notice says so)
+        for stray in (KEY, STEP):
+            st.session_state.pop(stray, None)
         return
     lesson = lessons.get(key)
     number = min(max(1, int(st.session_state.get(STEP, 1))), len(lesson.steps))
     if st.session_state.get(_APPLIED) != (key, number):
-        _open_link(page)
+        _open_link(page, key, number)
     st.session_state[STEP] = number
     target = st.session_state.pop(_PENDING, None)
     if target is not None and target != page:
