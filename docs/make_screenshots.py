@@ -48,7 +48,8 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium,
                                              args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+        # tall: the app scrolls inside its own container, so a full-page shot is the viewport
+        context = browser.new_context(viewport={"width": 1400, "height": 2200}, device_scale_factor=1)
         page = context.new_page()
         for lesson in lessons.LESSONS:
             if args.only and lesson.key != args.only:
