@@ -104,6 +104,9 @@ def test_vanishing_step_page_verdict_is_the_claimed_exponent(monkeypatch):
     assert len(found) == 1
     shown = float(found[0]["e"])
     assert shown < -20 and shown == pytest.approx(c.exponent(state), abs=0.05)
+    # the reveal shows the claim's own numbers, computed for this step's state
+    check = lessons.get("vanishing").steps[2].check()
+    assert t("bar.measured", detail="✓ " + check.detail) in [cap.value for cap in at.caption]
 
 
 def test_dying_relu_step_page_verdict_is_the_claimed_share(monkeypatch):

@@ -34,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "bar.leave": {"en": "Leave the lesson", "ja": "レッスンを終了"},
     "bar.leave_help": {"en": "The view stays as it is; only the lesson bar goes.",
                        "ja": "表示はそのまま残り、レッスンの案内だけが閉じます。"},
+    "bar.measured": {"en": "Measured by actlib on this step's view: {detail}",
+                     "ja": "このステップの画面で actlib が測った値:{detail}"},
     "bar.finished": {"en": "That was the last step.", "ja": "これが最後のステップです。"},
     "dead.title": {"en": "Dead units during training", "ja": "学習中の死んだユニット"},
     "dead.share": {"en": "dead units", "ja": "死んだユニットの割合"},
