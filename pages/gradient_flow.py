@@ -190,6 +190,7 @@ def stack_view() -> None:
                         "step_axis": t("flow.step_axis", lang), "dead_share": t("dead.share", lang),
                         "layer_n": t("dead.layer_n", lang)})),
                     width="stretch", key="flow_dead", config=chart_config("dead_units"))
+                csv_button("dead_units", lambda: exports.training_csv(trace.dead_fraction))
 
     url_sync.write(urlstate.page_fields("flow", activation))
     with share_slot:  # last, so the link is the view as it is now
