@@ -20,6 +20,7 @@ navigation = st.navigation([
     st.Page("pages/activations.py", title=t("nav.explorer", lang), icon="📈", default=True),
     st.Page("pages/gradient_flow.py", title=t("nav.gradient_flow", lang), icon="🌊",
             url_path="gradient_flow"),
+    st.Page("pages/lessons.py", title=t("nav.lessons", lang), icon="🎓", url_path="lessons"),
 ])
 page = "flow" if navigation.url_path == "gradient_flow" else "explorer"
 # A shared link sets every control before any widget exists (widgets can't be set after).

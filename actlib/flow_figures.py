@@ -207,3 +207,38 @@ def training_heatmap(log10_grad, *, labels: dict[str, str], presenter: bool = Fa
     }
     frames = [{"name": name, "data": [upto(k)], "traces": [0]} for name, k in zip(names, cutoffs)]
     return {"data": [heatmap], "layout": layout, "frames": frames}
+
+
+MAX_DEAD_LINES = 8
+
+
+def dead_layers_shown(dead_fraction) -> list[int]:
+    """0-based layers drawn by :func:`dead_units_over_steps`: all of a shallow stack; of a
+    deep one, evenly spaced layers plus the one with the most dead units at the end."""
+    grid = np.asarray(dead_fraction, dtype=float)
+    depth = grid.shape[1]
+    if depth <= MAX_DEAD_LINES:
+        return list(range(depth))
+    last = grid[-1] if np.isfinite(grid[-1]).any() else np.zeros(depth)
+    spaced = np.linspace(0, depth - 1, MAX_DEAD_LINES - 1).round().astype(int)
+    return sorted({*spaced.tolist(), int(np.nanargmax(last))})
+
+
+def dead_units_over_steps(dead_fraction, *, labels: dict[str, str], presenter: bool = False) -> dict:
+    """Lines of the dead-unit share per layer over the training steps (``dead_fraction``:
+    (steps, depth), see :attr:`actlib.training.TrainingTrace.dead_fraction`).
+    ``labels``: "step_axis", "dead_share", "layer_n" (with ``{layer}``)."""
+    grid = np.asarray(dead_fraction, dtype=float)
+    steps = grid.shape[0]
+    data = []
+    for i, layer in enumerate(dead_layers_shown(grid)):
+        data.append({"type": "scatter", "mode": "lines", "name": labels["layer_n"].format(layer=layer + 1),
+                     "x": list(range(steps)), "y": _rounded(grid[:, layer]),
+                     "line": {"color": PALETTE[i % len(PALETTE)], "width": 4 if presenter else 2},
+                     "hovertemplate": "step %{x}: %{y:.0%}<extra>%{fullData.name}</extra>"})
+    return {"data": data, "layout": {
+        "height": 420 if presenter else 320, "font": {"size": _font(presenter)},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [0, max(1, steps - 1)]},
+        "yaxis": {"title": {"text": labels["dead_share"]}, "range": [0, 1.02], "tickformat": ".0%"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import jax
 import jax.numpy as jnp
@@ -34,12 +34,33 @@ class TrainingTrace:
     """log10_grad, log10_weight_grad: (steps, depth), measured before each update (as
     :class:`actlib.flow.FlowResult`, but for the training loss). loss: (steps,).
     diverged_at: the first step whose loss or gradients are NaN or +inf, or None;
-    the rows after it are set to NaN (the weights are no longer numbers)."""
+    the rows after it are set to NaN (the weights are no longer numbers).
+    dead_fraction: (steps, depth), the share of layer l's units that are *dead* at
+    step k: f'(a_l) == 0 exactly for every example of the batch, so no gradient
+    reaches the unit's weights and gradient descent can never revive it on this batch."""
 
     log10_grad: np.ndarray
     log10_weight_grad: np.ndarray
     loss: np.ndarray
     diverged_at: Optional[int]
+    dead_fraction: np.ndarray
+
+    def dead_verdict(self) -> Optional["DeadVerdict"]:
+        """The layer with the most dead units at the last step measured before any
+        divergence, or None when no unit of any layer is dead there."""
+        last = len(self.dead_fraction) - 1 if self.diverged_at is None else self.diverged_at - 1
+        if last < 0 or not np.nanmax(self.dead_fraction[last], initial=0.0) > 0:
+            return None
+        layer = int(np.nanargmax(self.dead_fraction[last]))
+        return DeadVerdict(last, layer + 1, float(self.dead_fraction[last, layer]),
+                           float(self.dead_fraction[0, layer]))
+
+
+class DeadVerdict(NamedTuple):
+    step: int          # 0-based row of the trace (the heat map's x axis)
+    layer: int         # 1-based, as on the page
+    fraction: float    # dead share of that layer's units at that step
+    initial: float     # the same layer's dead share at step 0
 
 
 def _step_bucket(steps: int) -> int:
@@ -65,11 +86,13 @@ def _program(st: stack.Static, step_bucket: int):
                                  want_grads=True)
             params = jax.tree.map(lambda p, g: p - lr * g, params, bwd.grads)
             readout = readout - lr * (fwd.out.T @ err) / st.batch
-            record = (bwd.log10_grad, bwd.log10_weight_grad, 0.5 * jnp.mean(err * err))
+            dead = jnp.all(fwd.saved.slopes == 0, axis=1).mean(axis=-1)  # (bucket,) per layer
+            record = (bwd.log10_grad, bwd.log10_weight_grad, 0.5 * jnp.mean(err * err), dead)
             trace = jax.tree.map(lambda buf, row: buf.at[i].set(row), trace, record)
             return params, readout, fwd.saved, trace
 
-        trace = (jnp.zeros((step_bucket, st.bucket)),) * 2 + (jnp.zeros(step_bucket),)
+        rows = jnp.zeros((step_bucket, st.bucket))
+        trace = (rows, rows, jnp.zeros(step_bucket), rows)
         params = stack.scaled(d.params, scale, bias_std)  # W_l = scale U_l: trained from here
         state = (params, d.readout, stack.empty_saved(st, gram=False), trace)
         return lax.fori_loop(0, steps, step, state)[3]
@@ -87,11 +110,12 @@ def run(st: stack.Static, traced: tuple, depth: int, steps: int,
         learning_rate: float) -> TrainingTrace:
     """Train and trace; ``traced`` is (draws, depth, scale, bias_std, act_params) (flow._traced)."""
     program = _program(st, _step_bucket(steps))
-    grad, wgrad, loss = jax.device_get(program(*traced, np.int32(steps),
-                                               np.float32(learning_rate)))
-    grad, wgrad = (np.asarray(v[:steps, :depth], dtype=np.float64) for v in (grad, wgrad))
+    grad, wgrad, loss, dead = jax.device_get(program(*traced, np.int32(steps),
+                                                     np.float32(learning_rate)))
+    grad, wgrad, dead = (np.asarray(v[:steps, :depth], dtype=np.float64) for v in (grad, wgrad, dead))
     loss = np.asarray(loss[:steps], dtype=np.float64)
     diverged_at = _divergence(grad, loss)
     if diverged_at is not None:
         grad[diverged_at + 1:] = wgrad[diverged_at + 1:] = loss[diverged_at + 1:] = np.nan
-    return TrainingTrace(grad, wgrad, loss, diverged_at)
+        dead[diverged_at + 1:] = np.nan
+    return TrainingTrace(grad, wgrad, loss, diverged_at, dead)

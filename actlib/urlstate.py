@@ -172,9 +172,18 @@ def param_fields(prefix: str, activation: str, taken: frozenset = frozenset()) -
             for p in get(activation).params]
 
 
+# The lessons' keys (actlib.lessons.LESSONS, which checks it matches): a whitelist here,
+# so that parsing a link needs no lesson content and urlstate imports nothing above it.
+LESSON_KEYS: tuple[str, ...] = ("activation", "sigmoid_tanh", "vanishing", "relu_family", "smooth")
+MAX_LESSON_STEPS = 8
+LESSON_FIELDS: tuple[Field, ...] = (  # not widgets: the lesson bar's state, kept in every link
+    Field("lesson", "lesson.key", "choice", None, choices=(None, *LESSON_KEYS)),  # none: no lesson
+    Field("step", "lesson.step", "int", 1, 1, MAX_LESSON_STEPS),
+)
 SHARED_FIELDS: tuple[Field, ...] = (
     Field("lang", "lang", "choice", "en", choices=("en", "ja")),
     Field("presenter", "presenter", "bool", False),
+    *LESSON_FIELDS,
 )
 
 CUSTOM = "custom"  # the pickers' "Your own…" entry: the formula is in ``f``
@@ -205,7 +214,7 @@ LEGACY_FLAGS = {"layernorm": ("norm", "layernorm", "none")}  # old bool: (new ke
 FLOW_FIELDS: tuple[Field, ...] = (
     Field("depth", "flow.depth", "int", 50, 1, 1000),
     Field("width", "flow.width", "choice", 128, choices=WIDTHS),
-    Field("act", "flow.activation", "choice", "tanh", choices=(*names(), CUSTOM)),
+    Field("act", "flow.activation", "choice", "sigmoid", choices=(*names(), CUSTOM)),  # opens on vanishing
     Field("init", "flow.init", "choice", "xavier", choices=("xavier", "he", "lecun", "orthogonal")),
     Field("gain", "flow.gain", "float", 1.0, 0.1, 4.0),
     Field("bias", "flow.bias", "float", 0.0, 0.0, 1.0),

@@ -65,9 +65,19 @@ def warm_links(lesson_links: Iterable[WarmLink] = ()) -> tuple[WarmLink, ...]:
     )
 
 
-# Lessons (actlib/lessons.py, ``LESSONS``) join here as links, e.g.
-#   WARM_LINKS = warm_links(WarmLink(l.page, l.query, label=f"lesson {l.key}") for l in LESSONS)
-WARM_LINKS: tuple[WarmLink, ...] = warm_links()
+def _lesson_links() -> tuple[WarmLink, ...]:
+    """Every lesson step, as the link that opens it (actlib/lessons.py)."""
+    import urllib.parse
+
+    from actlib.lessons import LESSONS
+
+    return tuple(WarmLink(step.page, dict(urllib.parse.parse_qsl(step.query)),
+                          label=f"lesson {lesson.key} {n}")
+                 for lesson in LESSONS for n, step in enumerate(lesson.steps, start=1)
+                 if step.page in ("explorer", "flow"))
+
+
+WARM_LINKS: tuple[WarmLink, ...] = warm_links(_lesson_links())
 
 
 def page_state(link: WarmLink) -> dict:

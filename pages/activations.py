@@ -6,7 +6,7 @@ import streamlit as st
 import actlib
 from actlib import exports, figures, formulas, live, readouts, regions, sweep, urlstate
 from actlib.text import has, t
-from ui import formula_box, live_chart, routing, url_sync
+from ui import formula_box, lesson_bar, live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -41,6 +41,7 @@ for key, default in {"explorer.activation": "elu", "explorer.x_range": (-5.0, 5.
 st.title(t("explorer.title", lang))
 st.caption(t("explorer.intro", lang))
 url_sync.show_notices(lang)
+lesson_bar.show(page="explorer", lang=lang)
 picker, _ = st.columns([1, 2.6], gap="large")
 name = picker.selectbox(
     t("explorer.activation", lang), (*names, urlstate.CUSTOM), key="explorer.activation",

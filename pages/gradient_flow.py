@@ -10,7 +10,7 @@ from actlib import exports, flow, flow_figures, flow_live, readouts, urlstate
 from actlib.figures import PrebuiltFigure
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import formula_box, live_chart, routing, url_sync
+from ui import formula_box, lesson_bar, live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -55,6 +55,7 @@ def train(cfg: flow.StackConfig, steps: int, learning_rate: float):
 st.title(t("flow.title", lang))
 st.caption(t("flow.intro", lang))
 url_sync.show_notices(lang)
+lesson_bar.show(page="flow", lang=lang)
 
 presets_row, _ = st.columns([4, 1])
 with presets_row:
@@ -246,6 +247,19 @@ def stack_view() -> None:
                     trace.log10_grad, labels=labels, presenter=presenter)),
                     width="stretch", key="flow_training", config=chart_config("training"))
                 csv_button("training", lambda: exports.training_csv(trace.log10_grad))
+                dead = trace.dead_verdict()  # dying ReLU: units whose f′ is 0 on the whole batch
+                st.markdown(f"**{t('dead.title', lang)}**")
+                if dead is None:
+                    st.info(t("dead.none", lang))
+                else:
+                    st.warning(t("dead.verdict", lang, step=dead.step, layer=dead.layer,
+                                 percent=f"{100 * dead.fraction:.0f}", initial=f"{100 * dead.initial:.0f}"))
+                st.plotly_chart(PrebuiltFigure(flow_figures.dead_units_over_steps(
+                    trace.dead_fraction, presenter=presenter, labels={
+                        "step_axis": t("flow.step_axis", lang), "dead_share": t("dead.share", lang),
+                        "layer_n": t("dead.layer_n", lang)})),
+                    width="stretch", key="flow_dead", config=chart_config("dead_units"))
+                csv_button("dead_units", lambda: exports.training_csv(trace.dead_fraction))
 
     url_sync.write(urlstate.page_fields("flow", activation))
     with share_slot:  # last, so the link is the view as it is now

@@ -320,7 +320,7 @@ def test_flow_backward_download_is_the_chart(downloads):
     at = open_link({}, page="flow")
     [(key, (name, mime, text))] = buttons(at, downloads).items()
     assert key == "flow_csv_backward" and mime == "text/csv"
-    assert name == "gradient_flow_backward_tanh_xavier_gain1_depth50.csv"
+    assert name == "gradient_flow_backward_sigmoid_xavier_gain1_depth50.csv"
     [(spec, config)] = charts(at)
     assert png_name(config) + ".csv" == name
     header, rows = read_csv(text)
@@ -337,7 +337,7 @@ def test_flow_forward_downloads_are_the_charts(downloads):
     found = buttons(at, downloads)
     assert set(found) == {"flow_csv_forward_layer7", "flow_csv_unit_fractions"}
     name, _, hist = found["flow_csv_forward_layer7"]
-    assert name == "gradient_flow_forward_layer7_tanh_xavier_gain1_depth50.csv"
+    assert name == "gradient_flow_forward_layer7_sigmoid_xavier_gain1_depth50.csv"
     (hist_spec, hist_config), (frac_spec, frac_config) = charts(at)
     assert png_name(hist_config) + ".csv" == name
     bars = hist_spec["data"][0]
@@ -350,7 +350,7 @@ def test_flow_forward_downloads_are_the_charts(downloads):
     np.testing.assert_allclose(density, decode_array(bars["y"]), atol=ROUNDING * 10)
 
     name, _, fractions = found["flow_csv_unit_fractions"]
-    assert name == "gradient_flow_unit_fractions_tanh_xavier_gain1_depth50.csv"
+    assert name == "gradient_flow_unit_fractions_sigmoid_xavier_gain1_depth50.csv"
     assert png_name(frac_config) + ".csv" == name
     lines = {tr["name"]: tr for tr in frac_spec["data"]}
     assert len(read_csv(fractions)[1]) == 50
@@ -369,11 +369,15 @@ def test_flow_histogram_csv_has_the_bars_heights(downloads):
 
 def test_flow_training_download_is_the_chart(downloads):
     at = open_link({"view": "training", "steps": "20", "depth": "12"}, page="flow")
-    [(key, (name, _, text))] = buttons(at, downloads).items()
-    assert key == "flow_csv_training"
-    assert name == "gradient_flow_training_tanh_xavier_gain1_depth12.csv"
-    [(spec, config)] = charts(at)
+    [(key, (name, _, text)), (dead_key, (dead_name, _, dead_text))] = buttons(at, downloads).items()
+    assert (key, dead_key) == ("flow_csv_training", "flow_csv_dead_units")
+    assert name == "gradient_flow_training_sigmoid_xavier_gain1_depth12.csv"
+    [(spec, config), (dead_spec, dead_config)] = charts(at)
     assert png_name(config) + ".csv" == name
+    assert png_name(dead_config) + ".csv" == dead_name == name.replace("training", "dead_units")
+    for line in dead_spec["data"]:  # the dead-unit lines are the dead CSV's columns
+        layer = line["name"].removeprefix("layer ")
+        assert_column(dead_text, f"layer_{layer}", decode_array(line["y"]), atol=ROUNDING)
     header, rows = read_csv(text)
     assert header == ["step", *(f"layer_{i}" for i in range(1, 13))] and len(rows) == 20
     heat = spec["data"][0]

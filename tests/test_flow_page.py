@@ -299,10 +299,12 @@ def test_default_page(at):
     assert [e.value for e in at.title] == [t("flow.title")]
     assert live_slider(at, "flow.depth").value == 50
     cfg = page_config(at)
-    assert cfg == flow.StackConfig()  # the page's defaults are StackConfig's
+    # the page opens on the vanishing demonstration: StackConfig's defaults but sigmoid
+    assert cfg == flow.StackConfig(activation="sigmoid", init="xavier", depth=50)
     assert preset_labels(at) == {name: t(f"preset.{name}") for name in PRESETS}
     result = assert_page_consistent(at)
-    assert verdict(at)["kind"] == "stable"
+    assert verdict(at)["kind"] == "vanishing"
+    assert result.log10_grad[0] - result.log10_grad[-1] < -10  # many decades, not a nuance
     assert_frames(backward_chart(at), cfg.depth, result.log10_grad)
     assert at.button_group(key="flow.view").value in ("backward", None)
 
@@ -540,13 +542,19 @@ def assert_training_view(at, cfg: flow.StackConfig, steps: int, learning_rate: f
     else:
         assert t("flow.diverged", step=trace.diverged_at) in messages, messages
     specs = charts(at)
-    assert len(specs) == 1
+    assert len(specs) == 2  # the gradient heat map, then the dead units per layer
     heatmap, = specs[0]["data"]
     assert heatmap["type"] == "heatmap"
     rows = decode_array(heatmap["y"]).astype(int)
     z = np.array([decode_array(row) for row in heatmap["z"]])
     assert z.shape == (min(cfg.depth, HEATMAP_ROWS), steps)
     np.testing.assert_allclose(z, gaps(trace.log10_grad[:, rows - 1].T), atol=ROUNDING, rtol=0)
+    lines = specs[1]["data"]
+    assert 1 <= len(lines) <= min(cfg.depth, 8)
+    for line in lines:
+        layer = int(re.fullmatch(t("dead.layer_n", layer=r"(\d+)"), line["name"])[1])
+        np.testing.assert_allclose(decode_array(line["y"]), gaps(trace.dead_fraction[:, layer - 1]),
+                                   atol=ROUNDING, rtol=0)
     return trace
 
 
@@ -579,7 +587,7 @@ def test_too_big_stack_falls_back_to_the_affordable_depth(at):
     assert np.isfinite(y).all()
     assert len(spec["frames"]) == expected_frame_count(allowed)
     shown = verdict(at)
-    assert shown["depth"] == allowed and shown["kind"] == "stable", shown
+    assert shown["depth"] == allowed and shown["kind"] == "vanishing", shown  # the default sigmoid
 
 
 def test_overflow_is_reported_not_raised(at):

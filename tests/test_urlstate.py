@@ -380,7 +380,7 @@ def test_step_grid_values_round_trip_exactly(item, data):
 def test_page_fields_depend_on_act_only_through_parameters_and_overlays(page, act):
     fields = page_fields(page, act)
     fixed = [*SHARED_FIELDS, *OWN[page]]
-    default_act = "elu" if page == "explorer" else "tanh"
+    default_act = "elu" if page == "explorer" else "sigmoid"
     chosen = act if act in NAMES else default_act
     # the explorer offers as overlays every activation but the one shown
     expected = [dataclasses.replace(f, choices=tuple(n for n in NAMES if n != chosen))
@@ -451,10 +451,11 @@ def _state_keys(page: str, act=None) -> set[str]:
 def test_every_control_of_the_pages_has_a_url_field():
     app_keys, app_patterns = control_keys(SOURCES["app"])
     assert app_patterns == set()
-    assert app_keys == {f.state_key for f in SHARED_FIELDS}
+    lesson_keys = {f.state_key for f in urlstate.LESSON_FIELDS}  # the lesson bar's state, no widget
+    assert app_keys == {f.state_key for f in SHARED_FIELDS} - lesson_keys
     for page in PAGES:
         keys, patterns = control_keys(SOURCES[page])
-        fixed = _state_keys(page) - {f.state_key for f in param_fields(PREFIX[page], "elu" if page == "explorer" else "tanh")}
+        fixed = _state_keys(page) - {f.state_key for f in param_fields(PREFIX[page], "elu" if page == "explorer" else "sigmoid")}
         assert keys == fixed - {f.state_key for f in SHARED_FIELDS}, page
         assert patterns == {PREFIX[page] + "*.*"}, page
         for name in NAMES:  # the pattern's instances: every parameter of every activation

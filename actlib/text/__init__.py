@@ -7,7 +7,7 @@ merges them and looks keys up. Pages never hold inline text.
 
 from __future__ import annotations
 
-from actlib.text import activations, common, custom, explorer, flow, guides, notes
+from actlib.text import activations, common, custom, explorer, flow, guides, lessons, notes
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -23,7 +23,7 @@ def _merge(*modules) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(common, explorer, activations, notes, flow, guides, custom)
+CATALOGUE = _merge(common, explorer, activations, notes, flow, guides, custom, lessons)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values) -> str:

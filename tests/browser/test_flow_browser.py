@@ -194,17 +194,20 @@ def test_play_animates_in_the_browser_without_a_rerun(page: Page, app_url: str):
 
 def test_preset_changes_the_verdict(page: Page, app_url: str):
     errors = open_flow(page, app_url)
-    kind, exponent, depth = verdict(page)
-    assert (kind, depth) == ("stable", DEPTH)
+    kind, exponent, depth = verdict(page)  # the page opens on the vanishing demonstration
+    assert (kind, depth) == ("vanishing", DEPTH) and exponent < -25, (kind, exponent)
+    # the verdict and the drawn chart agree: the exponent is the line's drop, first layer vs last
+    y = page.evaluate("() => window.__flow.snapshot().y")
+    first, last = y[0], y[-1]
+    assert exponent == pytest.approx(first - last, abs=0.06)
 
     page.evaluate("() => window.__flow.arm()")
-    page.get_by_role("button", name=t("preset.sigmoid_xavier")).click()
-    expect(page.get_by_test_id("stAlert").filter(has_text=re.compile(r": vanishing\.$"))) \
+    page.get_by_role("button", name=t("preset.relu_he")).click()
+    expect(page.get_by_test_id("stAlert").filter(has_text=re.compile(r": stable\.$"))) \
         .to_be_visible(timeout=RERUN_MS)
     page.wait_for_function("() => window.__flow.ready()", timeout=RERUN_MS)
     kind, exponent, depth = verdict(page)
-    assert (kind, depth) == ("vanishing", DEPTH) and exponent < -25, (kind, exponent)
-    # the verdict and the drawn chart agree: the exponent is the line's drop, first layer vs last
+    assert (kind, depth) == ("stable", DEPTH) and abs(exponent) < 1, (kind, exponent)
     y = page.evaluate("() => window.__flow.snapshot().y")
     first, last = y[0], y[-1]
     assert exponent == pytest.approx(first - last, abs=0.06)
@@ -212,5 +215,5 @@ def test_preset_changes_the_verdict(page: Page, app_url: str):
     sent, runs = page.evaluate("() => [window.__flow.sent, window.__flow.runs]")
     assert sent >= 1 and runs >= 1, (sent, runs)
     expect(page.get_by_role("combobox", name=t("flow.activation"))).to_have_value(
-        re.compile(r"Sigmoid$"))
+        re.compile(r"ReLU$"))
     assert errors == [], f"JavaScript errors on the page: {errors}"
