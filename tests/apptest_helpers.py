@@ -98,6 +98,11 @@ def live_charts(at) -> list[dict]:
             if e.proto.component_name == "actlab.live_chart"]
 
 
+def chart_count(at) -> int:
+    """Charts drawn on the page: live charts with a figure, and plain st.plotly_chart ones."""
+    return len([c for c in live_charts(at) if c["figure"]]) + len(at.get("plotly_chart"))
+
+
 def chart_spec(at) -> dict:
     """The page's one chart: a live chart's committed figure, or a plain st.plotly_chart."""
     charts = [c["figure"] for c in live_charts(at)] + [json.loads(c.proto.spec)

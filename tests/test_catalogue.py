@@ -151,6 +151,11 @@ JA_LATIN_WORDS = {
     # code: function and argument names quoted as code
     "relu", "selu", "silu", "swish", "softplus", "tanh", "erf", "exp", "log", "max", "argmax", "clip",
     "alpha", "beta", "scale", "classes", "dim", "axis", "approximate", "threshold", "True", "dropout",
+    "sigmoid", "where", "pi", "Wh",
+    # the formula language's Python words, quoted in its error messages
+    "or", "not", "for", "in", "if", "else", "lambda", "name",
+    # more names: an author, a model, this project's library
+    "Yang", "ResNet", "actlib",
 }
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 

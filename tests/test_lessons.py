@@ -127,9 +127,8 @@ def _numpy_dead_fractions(cfg: flow.StackConfig, steps: int, lr: float) -> np.nd
     """A second implementation: float64 numpy gradient descent on the same weights, data
     and target, counting per step the units with z <= 0 (ReLU's f′ = 0) on every example."""
     weights, biases, x, readout = (np.asarray(a, dtype=np.float64) for a in flow.network(cfg))
-    st = flow._static(cfg)
-    depth, seed, scale, bias_std, _ = flow._traced(cfg)
-    target = np.asarray(flow._draw(st, seed, depth, scale, bias_std).target, dtype=np.float64)
+    drawn, *_ = flow._traced(cfg)   # the engine's draws: the same x, readout and target
+    target = np.asarray(drawn.target, dtype=np.float64)
     weights, biases = weights.copy(), biases.copy()
     dead = np.zeros((steps, cfg.depth))
     for k in range(steps):

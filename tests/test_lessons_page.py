@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from actlib import lessons
 from actlib import lesson_claims as c
 from actlib.text import t
-from apptest_helpers import (APP, TIMEOUT, assert_no_exception, chart_traces, keep_running_app_py,
-                             probe_readouts, trace_named)
+from apptest_helpers import (APP, TIMEOUT, assert_no_exception, chart_count, chart_traces, keep_running_app_py,
+                             live_slider, probe_readouts, trace_named)
 
 PAGE_FILES = {"explorer": "pages/activations.py", "flow": "pages/gradient_flow.py"}
 
@@ -46,7 +46,7 @@ def assert_on_step(at: AppTest, lesson: lessons.Lesson, number: int, lang: str =
     assert f"### {t(step.title_key, lang)}" in texts
     assert any(t("bar.step_of", lang, number=number, count=len(lesson.steps)) in cap.value
                for cap in at.caption)
-    assert len(at.get("plotly_chart")) >= 1
+    assert chart_count(at) >= 1
     assert (param(at, "lesson"), param(at, "step")) == (lesson.key, str(number))
     for key, value in step.fields().items():
         assert param(at, key) == value, (lesson.key, number, key)
@@ -159,7 +159,7 @@ def test_a_full_view_link_inside_a_lesson_keeps_its_view(monkeypatch):
     query = lessons.link_query(lessons.get("vanishing"), 3) | {"depth": "30"}
     at = open_link(monkeypatch, PAGE_FILES["flow"], query)
     assert param(at, "depth") == "30" and param(at, "step") == "3"
-    assert at.slider(key="flow.depth").value == 30
+    assert live_slider(at, "flow.depth").value == 30
 
 
 def test_japanese_bar(monkeypatch):
@@ -185,4 +185,4 @@ def test_a_bad_lesson_link_opens_no_lesson_and_says_so(monkeypatch):
     assert len(notices) == 2 and all("lesson" in n or "step" in n for n in notices)
     assert not at.get("button") or not [b for b in at.button if b.key == "lesson_next"]
     assert "lesson" not in at.query_params and "step" not in at.query_params
-    assert param(at, "act") == "tanh" and len(at.get("plotly_chart")) == 1
+    assert param(at, "act") == "tanh" and chart_count(at) == 1

@@ -60,7 +60,7 @@ async def explorer_alpha(port: int) -> None:
     async with StreamlitClient(port, "", timeout=40) as client:
         assert_clean(await client.open(), "explorer, first run")
         alpha = client.widget("alpha")
-        assert alpha.kind == "slider" and alpha.fragment_id, "alpha lives in the explorer's fragment"
+        assert alpha.kind == "live_slider" and alpha.fragment_id, "alpha lives in the explorer's fragment"
         assert client.value("alpha") == pytest.approx(1.0)
         x0, df0 = trace(client.plotly_spec("explorer_chart"), DF)
 
@@ -68,7 +68,7 @@ async def explorer_alpha(port: int) -> None:
         assert_clean(run, "explorer, alpha = 1.5")
         assert run.fragment_id == alpha.fragment_id
         assert run.status_name == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
-        charts = run.of_kind("plotly_chart")
+        charts = run.of_kind("bidi_component")
         assert charts, "the fragment rerun sent a new chart"
         x, df = trace(client.plotly_spec("explorer_chart"), DF)
         np.testing.assert_array_equal(x, x0)
@@ -86,11 +86,11 @@ async def explorer_alpha(port: int) -> None:
 async def flow_depth(port: int) -> None:
     async with StreamlitClient(port, "gradient_flow", timeout=40) as client:
         assert_clean(await client.open(), "gradient page, first run")
-        depth = client.widget("Depth")
-        assert client.value("Depth") == 50
+        depth = client.widget("depth")
+        assert client.value("depth") == 50
         assert client.value("Width") == "128"  # select sliders keep their option labels
 
-        run = await client.set_value("Depth", 30)  # a fragment rerun if the slider sits in one
+        run = await client.set_value("depth", 30)  # a fragment rerun if the slider sits in one
         assert_clean(run, "gradient page, depth = 30")
         assert run.fragment_id == depth.fragment_id
         assert run.status_name == ("FINISHED_FRAGMENT_RUN_SUCCESSFULLY" if depth.fragment_id

@@ -420,10 +420,13 @@ def control_keys(path: Path) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in CONTROLS):
+        live = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "LiveSlider")  # a live chart's slider: its key comes first
+        if not live and not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                             and node.func.attr in CONTROLS):
             continue
-        key = next((kw.value for kw in node.keywords if kw.arg == "key"), None)
+        key = (node.args[0] if live and node.args else
+               next((kw.value for kw in node.keywords if kw.arg == "key"), None))
         if key is None:
             constant.add(f"<no key> line {node.lineno}")
             continue

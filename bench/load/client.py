@@ -80,6 +80,20 @@ class ProtocolError(RuntimeError):
     """The server said something this client did not expect (or nothing in time)."""
 
 
+LIVE_CHART = "actlab.live_chart"  # ui/live_chart.py's component
+
+
+@dataclass
+class LiveSlider:
+    """A live chart's slider (ui/live_chart.py): the component's id, and the slider."""
+
+    component_id: str
+    key: str
+    name: str
+    values: list
+    index: int
+
+
 @dataclass
 class Widget:
     """One widget on screen: what the frontend knows about it."""
@@ -160,6 +174,7 @@ class StreamlitClient:
         self.page_script_hash = ""                    # from `navigation`
         self.elements: dict[tuple[int, ...], tuple[str, Element]] = {}  # path -> (fragment, element)
         self.states: dict[str, WidgetState] = {}      # widget id -> what we'd send
+        self._seq = 0                                  # live sliders' commit numbers
         self._cache: dict[str, list] = {}             # hash -> [ForwardMsg, run count, fragment]
         self._run_count = 0
         self._max_age = DEFAULT_MAX_CACHED_MESSAGE_AGE
@@ -202,14 +217,21 @@ class StreamlitClient:
             kind = element.WhichOneof("type")
             proto = getattr(element, kind)
             wid = getattr(proto, "id", "") if kind != "plotly_chart" else ""
-            if wid and kind not in ("download_button",):
+            if kind == "bidi_component" and proto.component_name == LIVE_CHART:
+                for slider in json.loads(proto.json)["sliders"]:  # ui/live_chart.py's sliders
+                    live = LiveSlider(proto.id, **{k: slider[k] for k in ("key", "name", "values", "index")})
+                    out[f"{proto.id}-{slider['key']}"] = Widget(
+                        f"{proto.id}-{slider['key']}", "live_slider", slider["label"], frag, live, path)
+            elif wid and kind not in ("download_button",):
                 out[wid] = Widget(wid, kind, getattr(proto, "label", ""), frag, proto, path)
         return out
 
     def widget(self, label: str, kind: str | None = None) -> Widget:
         """The on-screen widget with this label (or whose id ends with ``-label``: a key)."""
         matches = [w for w in self.widgets.values()
-                   if (w.label == label or w.id.endswith("-" + label)) and (kind is None or w.kind == kind)]
+                   if (w.label == label or w.id.endswith("-" + label)
+                       or (w.kind == "live_slider" and w.proto.name == label))
+                   and (kind is None or w.kind == kind)]
         if not matches:
             shown = sorted({w.label for w in self.widgets.values()})
             raise KeyError(f"no widget {label!r} on the page; there are {shown}")
@@ -219,6 +241,8 @@ class StreamlitClient:
         """The value this client holds for a widget, in the server's terms (sliders:
         a float or a (lo, hi) tuple; select sliders: the option label)."""
         w = self.widget(label)
+        if w.kind == "live_slider":  # the value the server last drew
+            return w.proto.values[w.proto.index]
         return _decode(w, self.states.get(w.id))
 
     def charts(self, kind: str = "plotly_chart") -> list[Any]:
@@ -226,7 +250,12 @@ class StreamlitClient:
                 if e.WhichOneof("type") == kind]
 
     def plotly_spec(self, key: str | None = None) -> dict:
-        """The decoded Plotly figure JSON of the (first, or keyed) chart on screen."""
+        """The decoded Plotly figure JSON of the (first, or keyed) chart on screen: a
+        live chart's committed figure, or an st.plotly_chart's spec."""
+        for live in self.charts("bidi_component"):
+            data = json.loads(live.json) if live.component_name == LIVE_CHART else {}
+            if data.get("figure") and (key is None or live.id.endswith("-" + key)):
+                return data["figure"]
         for chart in self.charts():
             if key is None or chart.id.endswith("-" + key):
                 return json.loads(chart.spec)
@@ -272,6 +301,12 @@ class StreamlitClient:
         browser does: a fragment rerun when the widget lives in a fragment (unless
         ``fragment=False``), a full rerun otherwise."""
         w = self.widget(label)
+        if w.kind == "live_slider":  # what the browser sends on release: the component's state
+            self._seq += 1
+            commit = {"commit": {"seq": self._seq, "name": w.proto.name, "value": float(value)}}
+            state = WidgetState(id=w.proto.component_id, json_value=json.dumps(commit))
+            return await self.rerun({w.proto.component_id: state},
+                                    fragment_id=w.fragment_id if fragment else "")
         state = _encode(w, value)
         return await self.rerun({w.id: state}, fragment_id=w.fragment_id if fragment else "")
 
@@ -487,6 +522,8 @@ def _decode(w: Widget, s: WidgetState | None) -> Any:
 def slider_values(w: Widget) -> list[float]:
     """Every value a numeric slider can take (its step grid), or the option labels
     of a select slider."""
+    if w.kind == "live_slider":
+        return list(w.proto.values)
     if w.is_select_slider:
         return list(w.proto.options)
     lo, hi, step = w.proto.min, w.proto.max, w.proto.step or 1.0

@@ -159,7 +159,8 @@ def test_play_animates_in_the_browser_without_a_rerun(page: Page, app_url: str):
     page.wait_for_function(
         f"() => window.__flow.samples.some(s => s.x.length < {DEPTH})"
         f" && window.__flow.snapshot().x.length === {DEPTH}", timeout=RERUN_MS)
-    samples = page.evaluate("() => window.__flow.samples")
+    # the sampler ticks every 40 ms: add the whole pass the wait above saw, so it is last
+    samples = page.evaluate("() => [...window.__flow.samples, window.__flow.snapshot()]")
     start = next(i for i, s in enumerate(samples) if len(s["x"]) < DEPTH)  # before: whole pass
     assert_frames_played_in_order(frames, samples[start:])
     assert frame_index(frames, samples[-1]) == DEPTH - 1
@@ -177,7 +178,8 @@ def test_play_animates_in_the_browser_without_a_rerun(page: Page, app_url: str):
     page.wait_for_function(
         f"() => window.__flow.samples.some(s => s.x.length < {DEPTH})"
         f" && window.__flow.snapshot().x.length === {DEPTH}", timeout=RERUN_MS)
-    samples = page.evaluate("() => window.__flow.samples")
+    # the sampler ticks every 40 ms: add the whole pass the wait above saw, so it is last
+    samples = page.evaluate("() => [...window.__flow.samples, window.__flow.snapshot()]")
     start = next(i for i, s in enumerate(samples) if len(s["x"]) < DEPTH)
     assert_frames_played_in_order(frames, samples[start:])
     assert page.evaluate("() => window.__flow.snapshot()") == whole
