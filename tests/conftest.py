@@ -55,3 +55,26 @@ def count_compiles():
             jax.monitoring.unregister_event_duration_listener(counter)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium through Playwright's sync API, one for the whole session: a
+    second sync Playwright in the same process fails ("Sync API inside the asyncio loop")."""
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from tests.browser.server import launch_chromium, missing_chromium_message
+
+    message = missing_chromium_message()
+    if message:
+        pytest.fail(message, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -154,18 +154,9 @@ def decode(values):
 # --- a student in Chromium, through nginx ------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def chromium():
-    from tests.browser.server import launch_chromium, missing_chromium_message
-
-    message = missing_chromium_message()
-    if message:
-        pytest.fail(message, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py): one sync Playwright per process."""
+    return browser
 
 
 # counts the websockets the page opens: a reconnect after the process died is the second

@@ -1,8 +1,8 @@
 """Fixtures for end-to-end tests in headless Chromium (mark them ``@pytest.mark.browser``).
 
 ``streamlit_server``: one ``streamlit run app.py`` for the whole session (repo root as
-cwd, a free port), stopped at the end. ``browser``: the system Chromium through
-Playwright's sync API. ``page``: a fresh 1400x900 context per test, so every test
+cwd, a free port), stopped at the end. ``browser`` (tests/conftest.py, shared with tests/test_school.py): the system Chromium
+through Playwright's sync API. ``page``: a fresh 1400x900 context per test, so every test
 gets its own Streamlit session. A missing /usr/bin/chromium is an error, not a skip:
 CI installs it.
 """
@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.browser.server import (  # noqa: E402
-    ServerError, launch_chromium, missing_chromium_message, start_streamlit)
+    ServerError, start_streamlit)
 
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -38,19 +38,6 @@ def streamlit_server():
 @pytest.fixture(scope="session")
 def app_url(streamlit_server) -> str:
     return streamlit_server.url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    message = missing_chromium_message()
-    if message:
-        pytest.fail(message, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
