@@ -20,15 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from actlib import lessons  # noqa: E402
 from actlib.text import t  # noqa: E402
+from tests.browser.lesson_js import settled  # noqa: E402
 
-SETTLED = """() => {
-  const idle = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-               === 'notRunning' && !!document.querySelector('.st-key-lesson_next button');
-  const now = performance.now();
-  if (!idle) { window.__settledSince = null; return false; }
-  window.__settledSince = window.__settledSince || now;
-  return now - window.__settledSince > 1000;
-}"""
+SETTLED = settled(1000)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from actlib import lessons
 from actlib.text import t
+from tests.browser.lesson_js import settled
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +36,7 @@ def on_step(page: Page, number: int, timeout: float = RERUN_MS) -> None:
     page.wait_for_function(SETTLED, timeout=timeout, polling=100)
 
 
-SETTLED = """() => {
-  const idle = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-               === 'notRunning' && !!document.querySelector('.st-key-lesson_next button');
-  const now = performance.now();
-  if (!idle) { window.__settledSince = null; return false; }
-  window.__settledSince = window.__settledSince || now;
-  return now - window.__settledSince > 700;
-}"""
+SETTLED = settled(700)
 
 
 def test_next_back_and_arrow_keys_walk_the_lesson(page: Page, app_url: str):
