@@ -112,6 +112,16 @@ export default function (component) {
     if (behind && state.dragging !== k) {   // the values may have moved (a link's value left them)
       const i = s.values.indexOf(pending.value);
       if (i >= 0) row.input.value = String(i);
+      // if the page never catches up (a commit the server dropped), show what it has
+      clearTimeout(row.resync);
+      row.resync = setTimeout(() => {
+        const now = state.data.sliders[k];
+        if (state.dragging === k || !now || (state.pending[now.name] || {}).until > Date.now()) return;
+        delete state.pending[now.name];
+        row.input.value = String(now.index);
+        row.input.setAttribute("aria-valuetext", now.texts[now.index]);
+        row.output.textContent = now.texts[now.index];
+      }, pending.until - now + 20);
     }
     if (state.dragging !== k && !behind) {   // never yank a thumb out of the hand
       row.input.value = String(s.index);
