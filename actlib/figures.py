@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-import plotly.graph_objects as go
+from actlib import chart_layout
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -85,38 +85,18 @@ def explorer_figure(x, value, first, *, labels: dict[str, str], second=None,
         traces.append({"type": "scatter", "x": [x0, x0], "y": [finite(f0), finite(d0)], "name": labels["probe"],
                        "mode": "markers", "marker": {"size": style["width"] * 5, "color": PALETTE[7],
                                                      "symbol": "circle"}})
-    layout = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
-        "height": style["height"],
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 100},
-        "font": {"size": style["font"], "color": "#111"},
+    layout = chart_layout.frame(height=style["height"], font=style["font"], title=title)
+    layout["font"]["color"] = "#111"
+    layout |= {
         "hovermode": "x unified",
         # styled here in full: the page draws it with theme=None, which the browser
         # redraws ~12 ms faster than Streamlit's theme (measured)
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
-        "xaxis": {"title": {"text": labels["x"]}, "zeroline": True, "zerolinewidth": 1.5,
+        "xaxis": {"title": {"text": labels["x"]}, "automargin": True, "zeroline": True, "zerolinewidth": 1.5,
                   "zerolinecolor": "#9aa3ad", "gridcolor": "#e9edf2", "tickfont": {"color": "#222"}},
-        "yaxis": {"title": {"text": labels["y"]}, "range": y_range, "zeroline": True,
+        "yaxis": {"title": {"text": labels["y"]}, "automargin": True, "range": y_range, "zeroline": True,
                   "zerolinewidth": 1.5, "zerolinecolor": "#9aa3ad", "gridcolor": "#e9edf2",
                   "tickfont": {"color": "#222"}},
-        # legend under the plot: a long title and many traces never collide
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         "uirevision": "explorer",
     }
     return {"data": traces, "layout": layout}
-
-
-class PrebuiltFigure(go.Figure):
-    """A figure dict built by this module, handed to a renderer as a Figure.
-
-    Renderers re-validate plain dicts property by property (35-60 ms for an
-    animation with 50 frames); a Figure counts as validated, so this skips that
-    step. The builders here are checked against Plotly's validator in tests.
-    """
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._prebuilt_spec = spec
-
-    def to_dict(self) -> dict:
-        return self._prebuilt_spec

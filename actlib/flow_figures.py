@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from actlib import chart_layout
 from actlib.figures import PALETTE
 
 MAX_FRAMES = 60  # beyond this many layers a frame reveals several layers at once
@@ -25,7 +26,8 @@ def _font(presenter: bool) -> int:
     return 22 if presenter else 14
 
 
-def _animation_controls(frame_names: list[str], labels: dict[str, str], duration_ms: int) -> dict:
+def _animation_controls(frame_names: list[str], labels: dict[str, str], duration_ms: int,
+                        font: int) -> dict:
     play = {"label": labels["play"], "method": "animate",
             "args": [None, {"frame": {"duration": duration_ms, "redraw": False},
                             "transition": {"duration": 0}, "fromcurrent": False, "mode": "immediate"}]}
@@ -36,12 +38,14 @@ def _animation_controls(frame_names: list[str], labels: dict[str, str], duration
               "args": [[name], {"frame": {"duration": 0, "redraw": False},
                                 "transition": {"duration": 0}, "mode": "immediate"}]}
              for name in frame_names]
+    rows = chart_layout.animation_rows(font)  # under the x axis title, never over it
     return {
         "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
-                         "x": 0.0, "y": -0.18, "xanchor": "left", "yanchor": "top",
+                         "x": 0.0, "y": 0, "xanchor": "left", "yanchor": "top",
+                         "pad": {"t": rows["buttons"], "l": 0, "r": 0, "b": 0},
                          "buttons": [play, pause]}],
-        "sliders": [{"active": len(frame_names) - 1, "steps": steps, "x": 0.22, "len": 0.78,
-                     "y": -0.1, "yanchor": "top",
+        "sliders": [{"active": len(frame_names) - 1, "steps": steps, "x": 0.0, "len": 1.0,
+                     "y": 0, "yanchor": "top", "pad": {"t": rows["slider"], "l": 0, "r": 0, "b": 0},
                      "currentvalue": {"prefix": labels["step"]}}],
     }
 
@@ -107,17 +111,15 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
     names = [str(int(layers[start])) for start in cutoffs]
     frames = [{"name": name, "data": revealed(start), "traces": [0, 1]}
               for name, start in zip(names, cutoffs)] if animate else []
-    layout = {
-        "height": 560 if presenter else 460,
-        "font": {"size": _font(presenter)},
-        "margin": {"l": 60, "r": 20, "t": 30, "b": 120},
-        "xaxis": {"title": {"text": labels["layer"]}, "range": [0.5, depth + 0.5]},
-        "yaxis": {"title": {"text": labels["log_grad"]}, "range": [lo - pad, hi + pad]},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    font = _font(presenter)
+    layout = chart_layout.frame(height=720 if presenter else 560, font=font) | {
+        "xaxis": {"title": {"text": labels["layer"]}, "range": [0.5, depth + 0.5], "automargin": True},
+        "yaxis": {"title": chart_layout.side_title(labels["log_grad"], font), "range": [lo - pad, hi + pad], "automargin": True},
     }
     if not animate:
         return {"data": data, "layout": layout}
-    layout |= _animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names))))
+    layout |= _animation_controls(names, labels, duration_ms=max(40, min(250, 6000 // len(names))),
+                                  font=font)
     return {"data": data, "layout": layout, "frames": frames}
 
 
@@ -141,14 +143,12 @@ def preactivation_histogram(shares, edges, z_grid, slope, *, labels: dict[str, s
              "name": labels["derivative"], "yaxis": "y2",
              "line": {"color": PALETTE[1], "width": width, "dash": "dash"}},
         ],
-        "layout": {
-            "height": 420 if presenter else 340, "font": {"size": _font(presenter)},
-            "margin": {"l": 50, "r": 50, "t": 30, "b": 40}, "bargap": 0,
-            "xaxis": {"title": {"text": labels["z"]}, "range": [lo, hi]},
-            "yaxis": {"title": {"text": labels["histogram"]}, "rangemode": "tozero"},
-            "yaxis2": {"title": {"text": labels["derivative"]}, "overlaying": "y", "side": "right",
-                       "rangemode": "tozero", "showgrid": False, "tickformat": ".2~f"},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "layout": chart_layout.frame(height=520 if presenter else 360, font=_font(presenter)) | {
+            "bargap": 0, "dragmode": False,  # a finger on the chart scrolls the page (toolbar: zoom)
+            "xaxis": {"title": {"text": labels["z"]}, "range": [lo, hi], "automargin": True},
+            "yaxis": {"title": chart_layout.side_title(labels["histogram"], _font(presenter)), "rangemode": "tozero", "automargin": True},
+            "yaxis2": {"title": chart_layout.side_title(labels["derivative"], _font(presenter)), "overlaying": "y", "side": "right",
+                       "rangemode": "tozero", "showgrid": False, "tickformat": ".2~f", "automargin": True},
         },
     }
 
@@ -166,11 +166,10 @@ def layer_fractions(series: dict[str, np.ndarray], *, labels: dict[str, str],
                      "name": name, "x": list(range(1, values.size + 1)), "y": _rounded(values),
                      "line": {"color": PALETTE[i], "dash": dashes[i % 4], "width": 4 if presenter else 2},
                      "marker": {"symbol": symbols[i % 4], "size": 8 if presenter else 5}})
-    return {"data": data, "layout": {
-        "height": 420 if presenter else 340, "font": {"size": _font(presenter)},
-        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"title": {"text": labels["layer"]}}, "yaxis": {"range": [0, 1.02]},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}}
+    return {"data": data, "layout": chart_layout.frame(height=520 if presenter else 360, font=_font(presenter)) | {
+        "dragmode": False,
+        "xaxis": {"title": {"text": labels["layer"]}, "automargin": True},
+        "yaxis": {"range": [0, 1.02], "automargin": True}}}
 
 
 TRAINING_FRAMES = 20
@@ -198,12 +197,12 @@ def training_heatmap(log10_grad, *, labels: dict[str, str], presenter: bool = Fa
     heatmap = {"y": y_layers, "zmin": lo, "zmax": hi,
                "colorscale": COLORSCALE, "colorbar": {"title": {"text": labels["log_grad"]}},
                "hovertemplate": "step %{x}, layer %{y}: 10^%{z:.2f}<extra></extra>", **upto(steps)}
-    layout = {
-        "height": 520 if presenter else 420, "font": {"size": _font(presenter)},
-        "margin": {"l": 60, "r": 20, "t": 20, "b": 120},
-        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [-0.5, steps - 0.5]},
-        "yaxis": {"title": {"text": labels["layer"]}},
-        **_animation_controls(names, labels, duration_ms=150),
+    font = _font(presenter)
+    layout = chart_layout.frame(height=620 if presenter else 500, font=font, legend=False) | {
+        "dragmode": False,
+        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [-0.5, steps - 0.5], "automargin": True},
+        "yaxis": {"title": chart_layout.side_title(labels["layer"], font), "automargin": True},
+        **_animation_controls(names, labels, duration_ms=150, font=font),
     }
     frames = [{"name": name, "data": [upto(k)], "traces": [0]} for name, k in zip(names, cutoffs)]
     return {"data": [heatmap], "layout": layout, "frames": frames}
@@ -236,9 +235,8 @@ def dead_units_over_steps(dead_fraction, *, labels: dict[str, str], presenter: b
                      "x": list(range(steps)), "y": _rounded(grid[:, layer]),
                      "line": {"color": PALETTE[i % len(PALETTE)], "width": 4 if presenter else 2},
                      "hovertemplate": "step %{x}: %{y:.0%}<extra>%{fullData.name}</extra>"})
-    return {"data": data, "layout": {
-        "height": 420 if presenter else 320, "font": {"size": _font(presenter)},
-        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
-        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [0, max(1, steps - 1)]},
-        "yaxis": {"title": {"text": labels["dead_share"]}, "range": [0, 1.02], "tickformat": ".0%"},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}}
+    return {"data": data, "layout": chart_layout.frame(height=520 if presenter else 360, font=_font(presenter)) | {
+        "dragmode": False,
+        "xaxis": {"title": {"text": labels["step_axis"]}, "range": [0, max(1, steps - 1)], "automargin": True},
+        "yaxis": {"title": chart_layout.side_title(labels["dead_share"], _font(presenter)), "range": [0, 1.02], "tickformat": ".0%",
+                  "automargin": True}}}

@@ -4,7 +4,8 @@
     .venv/bin/python docs/make_screenshots.py --url http://localhost:8501 --out docs/lessons
 
 Writes ``<out>/<lesson>_<step>.png`` (add ``--lang ja`` or ``--presenter``); ``--only KEY``
-limits it to one lesson. Each step is opened from its own lesson link, and the shot is
+limits it to one lesson. ``--phone`` instead shoots both pages as a 390 x 844 touch
+screen sees them, scrolled to the live slider under its chart (``<out>/phone_*.png``). Each step is opened from its own lesson link, and the shot is
 taken once the script has settled with the step's title on screen.
 """
 
@@ -33,9 +34,12 @@ def main() -> None:
     parser.add_argument("--presenter", action="store_true")
     parser.add_argument("--only", choices=[lesson.key for lesson in lessons.LESSONS])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--phone", action="store_true")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.phone:
+        return phone_shots(args, out)
 
     from playwright.sync_api import sync_playwright
 
@@ -60,6 +64,31 @@ def main() -> None:
                 target = out / f"{lesson.key}_{number}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)
+        browser.close()
+
+
+PHONE_SHOTS = {"phone_explorer": ("?act=elu", "alpha"), "phone_gradient_flow": ("gradient_flow", "depth")}
+
+
+def phone_shots(args, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.layout_js import CHART_AND_SLIDER, SETTLED as LAID_OUT
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True)
+        page = context.new_page()
+        for name, (path, slider) in PHONE_SHOTS.items():
+            sep = "&" if "?" in path else "?"
+            page.goto(f"{args.url.rstrip('/')}/{path}{sep}lang={args.lang}")
+            page.wait_for_function(LAID_OUT, arg=1000, timeout=120_000, polling=200)
+            page.evaluate(CHART_AND_SLIDER, slider)  # the slider at the foot of the screen
+            target = out / f"{name}{'_ja' if args.lang == 'ja' else ''}.png"
+            page.screenshot(path=str(target))
+            print(target)
         browser.close()
 
 

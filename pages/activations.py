@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, figures, formulas, live, readouts, regions, sweep, urlstate
+from actlib import chart_layout, exports, figures, formulas, live, readouts, regions, sweep, urlstate
 from actlib.text import has, t
 from ui import formula_box, lesson_bar, live_chart, routing, url_sync
 
@@ -80,6 +80,7 @@ def explorer() -> None:
     """Everything a slider changes. A fragment: moving a slider reruns and redraws
     only this part, not the title, picker, sidebar and explanation card."""
     controls, view = st.columns([1, 2.6], gap="large")
+    controls = controls.container(key="side_controls")  # on a phone: under the chart (ui/style.py)
     params = {}
     for p in act.params:  # session state holds each value; the live chart's sliders set it
         key = f"param.{name}.{p.name}"
@@ -122,7 +123,7 @@ def explorer() -> None:
                                    help=readouts.param_help(name, p, lang))
              for p, values, index, frames in per_param],
             text=probe_text, presenter=presenter,
-            config={"toImageButtonOptions": {"filename": slug.rstrip("_")}})
+            config=chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": slug.rstrip("_")}})
         csv_col, share_col = st.columns([1, 1])
         csv_col.download_button(  # built only when clicked: no cost on a slider's redraw
             t("export.csv", lang), lambda: exports.explorer_csv(

@@ -6,8 +6,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import exports, flow, flow_figures, flow_live, readouts, urlstate
-from actlib.figures import PrebuiltFigure
+from actlib import chart_layout, exports, flow, flow_figures, flow_live, readouts, urlstate
 from actlib.presets import PRESETS
 from actlib.text import t
 from ui import formula_box, lesson_bar, live_chart, routing, url_sync
@@ -129,6 +128,7 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
 def stack_view() -> None:
     """Controls and charts: moving a control reruns and redraws only this part."""
     controls, view = st.columns([1, 2.6], gap="large")
+    controls = controls.container(key="side_controls")  # on a phone: under the chart (ui/style.py)
     # depth and gain live in session state; the live chart's sliders set them
     depth = min(max(int(st.session_state["flow.depth"]), 1), flow.MAX_DEPTH)
     gain = min(max(float(st.session_state["flow.gain"]), 0.1), 4.0)
@@ -183,7 +183,7 @@ def stack_view() -> None:
             box, message = verdict_of(verdict, exponent, 0, depth)
         getattr(st, box)(message)
         chart_name = lambda what: f"gradient_flow_{what}_{'custom' if act.group == 'custom' else activation}_{init}_gain{gain:g}_depth{depth}"
-        chart_config = lambda what: {"toImageButtonOptions": {"filename": chart_name(what)}}
+        chart_config = lambda what: chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": chart_name(what)}}
 
         def csv_button(what: str, make_csv) -> None:  # built only when clicked
             st.download_button(t("export.csv", lang), make_csv, file_name=chart_name(what) + ".csv",
@@ -210,20 +210,20 @@ def stack_view() -> None:
             z_grid = np.linspace(HISTOGRAM_EDGES[0], HISTOGRAM_EDGES[-1], 241, dtype=np.float32)
             slope = np.asarray(actlib.derivative(activation)(z_grid, **params))
             left, right = st.columns(2)
-            left.plotly_chart(PrebuiltFigure(flow_figures.preactivation_histogram(
-                histograms(cfg)[layer - 1], HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
-                labels={"histogram": t("flow.histogram", lang, layer=layer),
-                        "derivative": t("flow.derivative", lang), "z": "z"})),
-                width="stretch", key="flow_histogram", config=chart_config(f"forward_layer{layer}"))
             with left:
+                live_chart.chart("flow_histogram", flow_figures.preactivation_histogram(
+                    histograms(cfg)[layer - 1], HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
+                    labels={"histogram": t("flow.histogram", lang, layer=layer),
+                            "derivative": t("flow.derivative", lang), "z": "z"}),
+                    config=chart_config(f"forward_layer{layer}"))
                 csv_button(f"forward_layer{layer}",
                            lambda: exports.histogram_csv(HISTOGRAM_EDGES, histograms(cfg)[layer - 1]))
-            right.plotly_chart(PrebuiltFigure(flow_figures.layer_fractions(
-                {t("flow.saturated", lang): result.saturated_fraction,
-                 t("flow.dead", lang): result.dead_fraction},
-                labels={"layer": t("flow.layer", lang)}, presenter=presenter)),
-                width="stretch", key="flow_fractions", config=chart_config("unit_fractions"))
             with right:
+                live_chart.chart("flow_fractions", flow_figures.layer_fractions(
+                    {t("flow.saturated", lang): result.saturated_fraction,
+                     t("flow.dead", lang): result.dead_fraction},
+                    labels={"layer": t("flow.layer", lang)}, presenter=presenter),
+                    config=chart_config("unit_fractions"))
                 csv_button("unit_fractions", lambda: exports.flow_csv(result))
         elif shown == "training":
             st.caption(t("flow.training_help", lang))
@@ -243,9 +243,8 @@ def stack_view() -> None:
             labels = {k: t(f"flow.{k}", lang) for k in ("step_axis", "layer", "log_grad", "play",
                                                         "pause", "step")}
             if trace is not None:
-                st.plotly_chart(PrebuiltFigure(flow_figures.training_heatmap(
-                    trace.log10_grad, labels=labels, presenter=presenter)),
-                    width="stretch", key="flow_training", config=chart_config("training"))
+                live_chart.chart("flow_training", flow_figures.training_heatmap(
+                    trace.log10_grad, labels=labels, presenter=presenter), config=chart_config("training"))
                 csv_button("training", lambda: exports.training_csv(trace.log10_grad))
                 dead = trace.dead_verdict()  # dying ReLU: units whose f′ is 0 on the whole batch
                 st.markdown(f"**{t('dead.title', lang)}**")
@@ -254,11 +253,10 @@ def stack_view() -> None:
                 else:
                     st.warning(t("dead.verdict", lang, step=dead.step, layer=dead.layer,
                                  percent=f"{100 * dead.fraction:.0f}", initial=f"{100 * dead.initial:.0f}"))
-                st.plotly_chart(PrebuiltFigure(flow_figures.dead_units_over_steps(
+                live_chart.chart("flow_dead", flow_figures.dead_units_over_steps(
                     trace.dead_fraction, presenter=presenter, labels={
                         "step_axis": t("flow.step_axis", lang), "dead_share": t("dead.share", lang),
-                        "layer_n": t("dead.layer_n", lang)})),
-                    width="stretch", key="flow_dead", config=chart_config("dead_units"))
+                        "layer_n": t("dead.layer_n", lang)}), config=chart_config("dead_units"))
                 csv_button("dead_units", lambda: exports.training_csv(trace.dead_fraction))
 
     url_sync.write(urlstate.page_fields("flow", activation))

@@ -103,6 +103,13 @@ def chart_count(at) -> int:
     return len([c for c in live_charts(at) if c["figure"]]) + len(at.get("plotly_chart"))
 
 
+def chart_specs(at) -> list[dict]:
+    """Every chart's figure on the page: live charts (with or without sliders), then any
+    plain st.plotly_chart."""
+    return ([c["figure"] for c in live_charts(at) if c["figure"]]
+            + [json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+
+
 def chart_spec(at) -> dict:
     """The page's one chart: a live chart's committed figure, or a plain st.plotly_chart."""
     charts = [c["figure"] for c in live_charts(at)] + [json.loads(c.proto.spec)
@@ -309,8 +316,7 @@ def visible_texts(at) -> list[str]:
     texts += [m.label for m in at.metric] + [m.value for m in at.metric]
     for table in at.get("table") + at.get("dataframe"):
         texts.append(table.value.to_string())
-    if at.get("plotly_chart"):
-        spec = chart_spec(at)
+    for spec in chart_specs(at):
         layout = spec["layout"]
         texts += [layout.get("title", {}).get("text", ""),
                   layout.get("xaxis", {}).get("title", {}).get("text", "")]

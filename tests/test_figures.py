@@ -1,10 +1,10 @@
 """The figure builders (actlib/figures.py, actlib/flow_figures.py) and the explorer's
 pure read-out helpers (actlib/regions.py, actlib/readouts.py).
 
-The pages hand these specs to ``st.plotly_chart`` wrapped in ``PrebuiltFigure``,
-which skips the property-by-property validation Streamlit would otherwise do. So
-every builder is checked here against Plotly's own validator (``go.Figure(spec)``
-raises on an unknown property or a bad value), with inputs like the pages'.
+The pages hand these specs to the live chart (ui/live_chart.py), which sends them to
+plotly.js as JSON without validating them. So every builder is checked here against
+Plotly's own validator (``go.Figure(spec)`` raises on an unknown property or a bad
+value), with inputs like the pages'.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ import re
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io
 import pytest
 
 import actlib
 from actlib import flow
 from actlib import figures, flow_figures, readouts, regions
-from actlib.figures import PrebuiltFigure, packed
+from actlib.figures import packed
 from actlib.properties import Properties
 from actlib.text import t
 
@@ -30,13 +29,9 @@ GRID_POINTS = 801
 
 
 def validated(spec: dict) -> go.Figure:
-    """Plotly's validator on ``spec``, and the path Streamlit takes for a PrebuiltFigure."""
+    """Plotly's validator on ``spec``, and the JSON the live chart sends (no NaN: strict JSON)."""
     figure = go.Figure(spec)  # raises ValueError on anything Plotly does not accept
-    prebuilt = PrebuiltFigure(spec)
-    assert prebuilt.to_dict() is spec
-    # what st.plotly_chart sends: plotly.io.to_json(figure, validate=False)
-    sent = json.loads(plotly.io.to_json(prebuilt, validate=False))
-    assert sent == json.loads(plotly.io.to_json(spec, validate=False))
+    sent = json.loads(json.dumps(spec, allow_nan=False))
     assert len(sent["data"]) == len(spec["data"])
     return figure
 
@@ -152,8 +147,10 @@ def test_explorer_figure_sends_its_curves_packed_and_exact(case):
     assert probe["x"][0] == probe["x"][1] == pytest.approx(case.get("probe_x", 0.0))
     assert all(math.isfinite(v) for v in probe["y"])
     assert spec["layout"]["title"]["text"] == t(f"act.{case['name']}.title", lang)
-    # the legend sits under the plot, and the y range is finite
-    assert spec["layout"]["legend"]["orientation"] == "h" and spec["layout"]["legend"]["y"] < 0
+    # the legend runs across the top, placed in the figure's own coordinates (so Plotly
+    # makes room for it: actlib/chart_layout.py), and the y range is finite
+    legend = spec["layout"]["legend"]
+    assert legend["orientation"] == "h" and legend["yref"] == "container" and legend["y"] > 0.5
     assert all(math.isfinite(v) for v in spec["layout"]["yaxis"]["range"])
 
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from actlib import lessons
 from actlib import lesson_claims as c
 from actlib.text import t
-from apptest_helpers import (APP, TIMEOUT, assert_no_exception, chart_count, chart_traces, keep_running_app_py,
+from apptest_helpers import (APP, TIMEOUT, assert_no_exception, chart_count, chart_specs, chart_traces, keep_running_app_py,
                              live_slider, probe_readouts, trace_named)
 
 PAGE_FILES = {"explorer": "pages/activations.py", "flow": "pages/gradient_flow.py"}
@@ -116,8 +116,7 @@ def test_dying_relu_step_page_verdict_is_the_claimed_share(monkeypatch):
                  percent=f"{100 * verdict.fraction:.0f}", initial=f"{100 * verdict.initial:.0f}")
     assert [w.value for w in at.warning] == [expected]
     assert 100 * verdict.fraction > 40 and 100 * verdict.initial < 5
-    dead_chart = [ch for ch in at.get("plotly_chart") if '"tickformat": ".0%"' in ch.proto.spec
-                  or '"tickformat":".0%"' in ch.proto.spec]
+    dead_chart = [ch for ch in chart_specs(at) if ch["layout"].get("yaxis", {}).get("tickformat") == ".0%"]
     assert len(dead_chart) == 1
 
 

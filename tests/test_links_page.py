@@ -25,7 +25,7 @@ from actlib import urlstate
 from actlib.text import t
 from actlib.urlstate import MAX_RAW, page_fields
 from apptest_helpers import (
-    APP, chart_spec, chart_traces, decode_array, expected, keep_running_app_py, live_slider,
+    APP, chart_count, chart_spec, chart_specs, chart_traces, decode_array, expected, keep_running_app_py, live_slider,
     live_charts, live_sliders,
     probe_readouts, trace_named,
 )
@@ -213,7 +213,7 @@ def test_flow_link_restores_the_exact_view():
     assert at.slider(key="flow.layer").value == 7
     assert at.select_slider(key="flow.width").value == 128
     # the forward view: the histogram of layer 7, and the unit fractions over 120 layers
-    charts = [__import__("json").loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = chart_specs(at)
     assert len(charts) == 2
     names = [tr.get("name", "") for c in charts for tr in c["data"]]
     assert t("flow.histogram", "en", layer=7) in names, names
@@ -243,7 +243,7 @@ def test_flow_link_with_parameters_and_japanese():
     assert at.select_slider(key="flow.learning_rate").value == 0.1
     assert at.slider(key="flow.bias").value == 0.2
     assert at.selectbox(key="flow.init").value == "orthogonal"
-    assert len(at.get("plotly_chart")) == 2  # the training heat map and the dead units
+    assert chart_count(at) == 2  # the training heat map and the dead units
     url = assert_url_holds_every_control(at, "flow")
     assert {k: url[k] for k in link} == link
 
@@ -409,7 +409,7 @@ def bad_link(draw, page: str):
 
 def check_bad_link(at, page: str, query: dict, final_act: str, bad: dict, junk: list) -> None:
     no_exception(at)
-    assert at.get("plotly_chart") or live_charts(at), "no chart"
+    assert chart_specs(at), "no chart"
     problems = [k for k in query if k in bad or k in junk]  # in the link's order
     parsed, more = read_notices(at)
     assert len(parsed) == min(len(problems), MAX_NOTICES)
@@ -577,7 +577,7 @@ def test_a_bad_link_notice_is_shown_once():
 def test_layer_above_depth_in_a_link(query):
     at = open_link(query, page="flow")
     no_exception(at)
-    assert len(at.get("plotly_chart")) == 2
+    assert chart_count(at) == 2
 
 
 def test_lowering_depth_below_the_inspected_layer():

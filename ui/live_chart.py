@@ -138,3 +138,10 @@ def live_chart(key: str, figure: dict | None, sliders: Sequence[LiveSlider], *, 
                        "sliders_position": "below" if sliders_below else "above"},
         on_commit_change=lambda: _commit(key, by_name, on_commit),
         on_missing_change=lambda: _forget(key))
+
+
+def chart(key: str, figure: dict, *, config: dict | None = None) -> None:
+    """A chart with no live sliders, drawn by the same code as the live ones, so that
+    every chart on the pages behaves alike on a touch screen (no toolbar, a finger
+    scrolls the page) and gets finger-sized Play and Pause buttons."""
+    live_chart(key, figure, (), config=config)

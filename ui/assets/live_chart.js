@@ -34,6 +34,19 @@ function expand(frameTraces, baseTraces) {
 }
 
 
+// Plotly draws Play and Pause 33 px high whatever the type size; a finger needs 44
+// (the figure leaves the room: actlib/chart_layout.py). Stretched about their centre.
+const BUTTON = 44;
+function fingerSizedButtons(gd) {
+  gd.querySelectorAll(".updatemenu-button").forEach((button) => {
+    const rect = button.querySelector(".updatemenu-item-rect");
+    const height = rect ? +rect.getAttribute("height") : BUTTON;
+    if (height >= BUTTON) return;
+    rect.setAttribute("height", String(BUTTON));
+    rect.setAttribute("y", String(-(BUTTON - height) / 2));
+  });
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   // state values (not triggers): Python's change callbacks read them from session state;
@@ -130,14 +143,25 @@ export default function (component) {
     }
   });
 
-  const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {});
+  // On a touch screen a finger on the chart scrolls the page, and there is no toolbar: its
+  // zoom and pan tools fight the finger, and on a phone it covers the title and legend
+  // (Plotly draws it 44 px high for touch). A mouse drags a zoom box, with the toolbar.
+  const touch = window.matchMedia("(pointer: coarse)").matches;
+  const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {},
+                               touch ? { displayModeBar: false } : {});
   let pending = null;
   function paint(traces, layout, frames) {
     return loadPlotly().then((Plotly) => {
-      const figure = { data: traces, layout: layout, config: config };
+      const figure = { data: traces, layout: touch ? Object.assign({}, layout, { dragmode: false }) : layout,
+                       config: config };
       if (frames) figure.frames = frames;
       return Plotly.react(chart, figure);
     }).then(() => {
+      fingerSizedButtons(chart);
+      if (!state.buttonsHooked) {   // Plotly redraws its buttons on a resize and on Play
+        chart.on("plotly_afterplot", () => fingerSizedButtons(chart));
+        state.buttonsHooked = true;
+      }
       state.painted += 1;
       root.dataset.painted = String(state.painted);
     });
