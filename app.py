@@ -4,7 +4,7 @@ import streamlit as st
 
 from actlib import urlstate
 from actlib.text import LANGUAGES, t
-from ui import routing, style, url_sync
+from ui import live_chart, routing, style, url_sync
 
 st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
 
@@ -32,6 +32,7 @@ with st.sidebar:
     lang = st.session_state["lang"]
     st.toggle(t("app.presenter", lang), key="presenter", help=t("app.presenter_help", lang))
 style.apply(presenter=bool(st.session_state.get("presenter")))
+live_chart.preload()  # plotly.js loads while the page's script runs
 
 routing.routed_by_app()
 navigation.run()

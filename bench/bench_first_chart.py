@@ -41,7 +41,7 @@ GOAL = 1.2
 TIMEOUT_MS = 120_000
 PAGES = {"explorer": ("app.py", ""), "flow": ("app.py", "/gradient_flow"), "bare": ("bench/bare_app.py", "")}
 CHART_SHOWN = """() => {
-  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot, .live-plot.js-plotly-plot');
   const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
   return !!(gd && gd._fullData && gd._fullData.length && gd.querySelector('.scatterlayer .trace, .heatmaplayer image'))
          && state === 'notRunning';

@@ -93,9 +93,11 @@ def decode_array(value) -> np.ndarray:
 
 
 def live_charts(at) -> list[dict]:
-    """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")
-            if e.proto.component_name == "actlab.live_chart"]
+    """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text
+    (not the plotly.js preloader that app.py mounts, which draws nothing)."""
+    charts = [json.loads(e.proto.json) for e in at.get("bidi_component")
+              if e.proto.component_name == "actlab.live_chart"]
+    return [c for c in charts if not c.get("preload")]
 
 
 def chart_count(at) -> int:

@@ -145,3 +145,10 @@ def chart(key: str, figure: dict, *, config: dict | None = None) -> None:
     every chart on the pages behaves alike on a touch screen (no toolbar, a finger
     scrolls the page) and gets finger-sized Play and Pause buttons."""
     live_chart(key, figure, (), config=config)
+
+
+def preload() -> None:
+    """Start fetching plotly.js (3.6 MB) as soon as the page opens, not when the first
+    chart arrives at the end of the script's first run: on a fresh server the download
+    and parse then overlap the script instead of following it. Draws nothing."""
+    _COMPONENT(key="plotly_preload", data={"preload": True, "figure": None, "sliders": []})

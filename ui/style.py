@@ -5,6 +5,7 @@ import streamlit as st
 _BASE = """
 <style>
 .block-container { padding-top: 2.2rem; }
+.st-key-plotly_preload { display: none; }  /* fetches plotly.js, draws nothing (ui/live_chart.py) */
 /* Long formulas and the properties table scroll inside their own box, never the page. */
 .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 2px 0; }
 [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }

@@ -49,6 +49,11 @@ function fingerSizedButtons(gd) {
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  if (data.preload) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
+    parentElement.querySelector(".live-root").hidden = true;
+    loadPlotly().catch(() => {});
+    return () => {};
+  }
   // state values (not triggers): Python's change callbacks read them from session state;
   // the sequence number makes every release a change, even to the same value
   const send = (name, value) => {
