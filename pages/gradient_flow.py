@@ -41,6 +41,15 @@ def measure(cfg: flow.StackConfig):
     return result, flow.mean_field(cfg, anchor=top if np.isfinite(top) else None)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def backward_figure(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
+    """The backward pass's chart, serialised once for every session showing it (a class
+    following the teacher: building it per session was half of each rerun)."""
+    result, theory = measure(cfg)
+    return live_chart.pack_frames(flow_figures.backward_animation(
+        np.asarray(result.log10_grad), theory, labels=chart_labels(), presenter=presenter))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def histograms(cfg: flow.StackConfig) -> np.ndarray:
     return flow.preactivation_histograms(cfg, HISTOGRAM_EDGES)
@@ -118,7 +127,9 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
                               depths.index(cfg.depth), frames, texts=[str(d) for d in depths],
                               beyond=depth_note),
         live_chart.LiveSlider("flow.gain", "gain", t("flow.gain", lang), gains, gains.index(cfg.gain),
-                              gain_frames(cfg, lang, presenter) if live_gain else [],
+                              # the sweep covers every gain, whatever cfg's own: one entry per stack
+                              gain_frames(dataclasses.replace(cfg, gain=1.0), lang, presenter)
+                              if live_gain else [],
                               texts=[f"{g:.2f}" for g in gains],
                               beyond=t("flow.live_off", lang) if backward else t("flow.live_view", lang)),
     ]
@@ -191,9 +202,7 @@ def stack_view() -> None:
                                icon="⬇️", key=f"flow_csv_{what}")
 
         if shown == "backward":
-            figure = flow_figures.backward_animation(grad, theory, labels=chart_labels(),
-                                                     presenter=presenter)
-            live_chart.live_chart("flow_chart", figure, live_sliders(cfg, shown), presenter=presenter,
+            live_chart.live_chart("flow_chart", backward_figure(cfg, lang, presenter), live_sliders(cfg, shown), presenter=presenter,
                                   config=chart_config("backward"))
             csv_button("backward", lambda: exports.flow_csv(result, theory))
             if theory is None:

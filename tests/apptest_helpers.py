@@ -97,6 +97,9 @@ def live_charts(at) -> list[dict]:
     (not the plotly.js preloader that app.py mounts, which draws nothing)."""
     charts = [json.loads(e.proto.json) for e in at.get("bidi_component")
               if e.proto.component_name == "actlab.live_chart"]
+    for c in charts:  # a figure sent as JSON text (ui/live_chart.py)
+        if c.get("figure_json"):
+            c["figure"] = json.loads(c.pop("figure_json"))
     return [c for c in charts if not c.get("preload")]
 
 

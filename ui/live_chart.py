@@ -82,7 +82,7 @@ class PackedFrames:
     text: str
 
 
-def pack_frames(frames: list[dict]) -> PackedFrames:
+def pack_frames(frames: "list[dict] | dict") -> PackedFrames:
     text = json.dumps(frames, separators=(",", ":"), allow_nan=False)
     return PackedFrames(hashlib.blake2b(text.encode(), digest_size=12).hexdigest(), text)
 
@@ -110,11 +110,13 @@ def _forget(widget_key: str) -> None:
         _sent().pop(ref, None)
 
 
-def live_chart(key: str, figure: dict | None, sliders: Sequence[LiveSlider], *, text: str = "",
+def live_chart(key: str, figure: "dict | PackedFrames | None", sliders: Sequence[LiveSlider], *, text: str = "",
                note: str = "", presenter: bool = False, config: dict | None = None,
                sliders_below: bool = False, on_commit: Callable | None = None):
     """Mount the chart with its sliders. ``figure`` is the committed figure (a Plotly
-    dict, frames allowed), or None for sliders alone (they then commit on release);
+    dict, frames allowed; or :func:`pack_frames` of it, which a page can cache: 40
+    students following the teacher then share one serialisation instead of each paying
+    for their own), or None for sliders alone (they then commit on release);
     ``text`` the read-out under it; ``note`` a line under that."""
     sent = _sent()
     payload = []
@@ -133,7 +135,9 @@ def live_chart(key: str, figure: dict | None, sliders: Sequence[LiveSlider], *, 
         sent.popitem(last=False)
     by_name = {s.name: s.key for s in sliders}
     return _COMPONENT(
-        key=key, data={"figure": figure, "sliders": payload, "text": text, "note": note,
+        key=key, data={**({"figure": None, "figure_json": figure.text} if isinstance(figure, PackedFrames)
+                          else {"figure": figure}),
+                       "sliders": payload, "text": text, "note": note,
                        "presenter": presenter, "config": config or {},
                        "sliders_position": "below" if sliders_below else "above"},
         on_commit_change=lambda: _commit(key, by_name, on_commit),

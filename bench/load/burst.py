@@ -60,6 +60,7 @@ async def one_page(page: str, port: int, args, rng: random.Random, cookies: list
     path = "" if page == "explorer" else "gradient_flow"
     query = urllib.parse.urlencode(LINKS[page])
     opens, follows, errors, exceptions = [], [], [], []
+    by_step: dict[str, list[float]] = {}  # which change is slow: a new gain, a new depth
     clients: list[StreamlitClient | None] = [None] * args.sessions
 
     async def open_one(i: int) -> None:
@@ -83,6 +84,7 @@ async def one_page(page: str, port: int, args, rng: random.Random, cookies: list
         try:
             run = await client.set_value(key, value)
             follows.append(1e3 * run.latency_s)
+            by_step.setdefault(f"{key.split('.')[-1]}={value}", []).append(1e3 * run.latency_s)
             exceptions.extend(exception_text(e)[:500] for e in run.exceptions)
             if not run.ok:
                 errors.append(f"{key}={value}: {run.status_name}")
@@ -96,7 +98,9 @@ async def one_page(page: str, port: int, args, rng: random.Random, cookies: list
     finally:
         await asyncio.gather(*(c.close() for c in clients if c is not None))
     follow_stats = stats(follows)
-    return {"open_ms": stats(opens), "follow_ms": follow_stats, "errors": len(errors),
+    return {"open_ms": stats(opens), "follow_ms": follow_stats,
+            "follow_p95_by_step_ms": {k: stats(v).get("p95") for k, v in by_step.items()},
+            "errors": len(errors),
             "error_samples": errors[:5], "exceptions": len(exceptions), "exception_samples": exceptions[:3],
             "goal_follow_p95_ms": GOALS_MS[page],
             "goal_met": follow_stats.get("p95", float("inf")) <= GOALS_MS[page] and not errors and not exceptions}
@@ -120,5 +124,6 @@ def summary(pages: dict) -> str:
                      f"follow p50 {r['follow_ms'].get('p50')} / p95 {r['follow_ms'].get('p95')} / "
                      f"max {r['follow_ms'].get('max')} ms (n {r['follow_ms'].get('n')}, goal p95 <= "
                      f"{r['goal_follow_p95_ms']:.0f}: {'met' if r['goal_met'] else 'NOT met'}); "
-                     f"errors {r['errors']}, exceptions {r['exceptions']}")
+                     f"errors {r['errors']}, exceptions {r['exceptions']}\n"
+                     f"    follow p95 by step (ms): {r.get('follow_p95_by_step_ms')}")
     return "\n".join(lines)

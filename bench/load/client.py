@@ -254,6 +254,8 @@ class StreamlitClient:
         live chart's committed figure, or an st.plotly_chart's spec."""
         for live in self.charts("bidi_component"):
             data = json.loads(live.json) if live.component_name == LIVE_CHART else {}
+            if data.get("figure_json"):  # a figure sent as JSON text (ui/live_chart.py)
+                data["figure"] = json.loads(data["figure_json"])
             if data.get("figure") and (key is None or live.id.endswith("-" + key)):
                 return data["figure"]
         for chart in self.charts():

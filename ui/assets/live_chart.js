@@ -48,7 +48,10 @@ function fingerSizedButtons(gd) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = component.data.figure_json   // a figure sent as JSON text (a page caches it)
+    ? Object.assign({}, component.data, { figure: JSON.parse(component.data.figure_json) })
+    : component.data;
   if (data.preload) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
     parentElement.querySelector(".live-root").hidden = true;
     loadPlotly().catch(() => {});
