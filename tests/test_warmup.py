@@ -132,3 +132,28 @@ def test_after_the_warm_up_the_pages_and_presets_compile_nothing():
     counts = json.loads(lines[-1].removeprefix("RESULT "))
     assert counts.pop("unwarmed flow page") > 0 and counts.pop("warm-up") > 0  # the counter counts
     assert counts == {key: 0 for key in counts}, counts
+
+
+def test_the_warm_up_waits_for_the_port_streamlit_is_given(monkeypatch):
+    from ui import launch
+
+    monkeypatch.delenv("STREAMLIT_SERVER_PORT", raising=False)
+    assert launch.port_of(["app.py", "--server.port", "8765", "--server.headless", "true"]) == 8765
+    assert launch.port_of(["app.py", "--server.port=9001"]) == 9001
+    assert launch.port_of(["app.py"]) == 8501  # Streamlit's own default
+    monkeypatch.setenv("STREAMLIT_SERVER_PORT", "8600")
+    assert launch.port_of(["app.py"]) == 8600
+    # something listening: the wait ends at once; nothing: it gives up after its patience
+    import socket
+    import time
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        start = time.monotonic()
+        launch.wait_until_listening(server.getsockname()[1], patience=5)
+        assert time.monotonic() - start < 1
+        port = server.getsockname()[1]
+    start = time.monotonic()
+    launch.wait_until_listening(port, patience=0.3)
+    assert 0.25 < time.monotonic() - start < 3
