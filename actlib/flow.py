@@ -64,7 +64,7 @@ from actlib.training import TrainingTrace
 __all__ = ["INITS", "NORMS", "MAX_DEPTH", "MAX_WIDTH", "MAX_BATCH", "StackConfig", "FlowResult",
            "TrainingTrace", "gradient_flow", "mean_field", "training_trace", "network",
            "preactivation_histograms", "affordable_depth", "Sweep", "gain_sweep", "depth_sweep",
-           "sweep_affordable", "live_depth_max", "verdict", "GAIN_STEPS"]
+           "sweep_affordable", "live_depth_max", "verdict", "GAIN_STEPS", "engine_busy"]
 
 Sweep, verdict = sweeps.Sweep, sweeps.verdict
 affordable_depth, sweep_affordable, live_depth_max = (budget.affordable_depth, budget.sweep_affordable,
@@ -77,15 +77,36 @@ GAIN_STEPS = budget.GAIN_STEPS
 # same cores and XLA threads: measured at depth 200, 4 at once gave 6 calls/s,
 # one at a time 13 calls/s, and the explorer's tiny calls waited behind them.
 _compute_lock = threading.Lock()
+_in_flight = [0]  # visitors' stack computations running or waiting (under _count_lock)
+_count_lock = threading.Lock()
+# ui/launch.py's warm-up thread: it already steps aside for visitors, so it never counts as busy
+UNCOUNTED_THREADS = frozenset({"actlab-warm-up"})
 
 
 def _one_at_a_time(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with _compute_lock:
-            return fn(*args, **kwargs)
+        counted = threading.current_thread().name not in UNCOUNTED_THREADS
+        if counted:
+            with _count_lock:
+                _in_flight[0] += 1
+        try:
+            with _compute_lock:
+                return fn(*args, **kwargs)
+        finally:
+            if counted:
+                with _count_lock:
+                    _in_flight[0] -= 1
 
     return wrapper
+
+
+def engine_busy() -> int:
+    """How many stack computations this process is running or has waiting right now.
+    A page that would precompute a sweep (a live slider's 50-130 stacks) can leave it
+    for later when others are waiting: a class in free play then gets its own stacks
+    quickly instead of queueing behind everyone's sweeps."""
+    return _in_flight[0]
 
 
 def _float32(fn):

@@ -95,16 +95,41 @@ def sweep_frames(sweep) -> live_chart.PackedFrames:
         caption=lambda *row: verdict_of(*row)[1]))
 
 
+@st.cache_resource(show_spinner=False)
+def swept() -> dict:
+    """The sweeps this process has computed (their cache keys): what a busy server can
+    still serve live without computing anything."""
+    return {}
+
+
+def remember_sweep(key: tuple) -> None:
+    done = swept()
+    if len(done) > 512:  # a bound, far above the two caches' 32 entries each
+        done.clear()
+    done[key] = True
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def depth_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
     """Every depth 1..cfg.depth (the live part of the depth slider), one batched call."""
+    remember_sweep(("depth", cfg, lang, presenter))
     return sweep_frames(flow.depth_sweep(cfg))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def gain_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
     """Every gain the slider offers at cfg's depth, one batched call."""
+    remember_sweep(("gain", cfg, lang, presenter))
     return sweep_frames(flow.gain_sweep(cfg, flow_live.GAIN_VALUES))
+
+
+def frames_now(kind: str, make, cfg: flow.StackConfig):
+    """A live slider's frames, or None when computing them now would queue behind other
+    stack computations (a class in free play): the slider then draws on release, and
+    turns live again on a later rerun, when the server has caught up."""
+    if flow.engine_busy() and (kind, cfg, lang, presenter) not in swept():
+        return None
+    return make(cfg, lang, presenter)
 
 
 def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider]:
@@ -112,9 +137,9 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
     view), drawn on release elsewhere, and the page says which."""
     backward = view == "backward"
     live_depth = flow.live_depth_max(cfg) if backward else 0
-    frames = (depth_frames(dataclasses.replace(cfg, depth=live_depth), lang, presenter)
-              if live_depth else [])
-    depth_note = (t("flow.live_beyond", lang, depth=live_depth) if live_depth
+    frames = frames_now("depth", depth_frames, dataclasses.replace(cfg, depth=live_depth)) if live_depth else []
+    depth_note = (t("flow.live_busy", lang) if frames is None
+                  else t("flow.live_beyond", lang, depth=live_depth) if live_depth
                   else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
     live_gain = backward and flow.sweep_affordable(cfg, "gain")
     depths = flow_live.depth_values(cfg.depth)
@@ -122,16 +147,16 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
     if cfg.gain not in gains:  # a link's value between steps is shown exactly
         gains = sorted(gains + [cfg.gain])
         live_gain = False  # (the sweep covers the slider's own steps only)
+    # the sweep covers every gain, whatever cfg's own: one entry per stack
+    gain_live = frames_now("gain", gain_frames, dataclasses.replace(cfg, gain=1.0)) if live_gain else []
+    gain_note = (t("flow.live_busy", lang) if gain_live is None
+                 else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
     return [
         live_chart.LiveSlider("flow.depth", "depth", t("flow.depth", lang), depths,
-                              depths.index(cfg.depth), frames, texts=[str(d) for d in depths],
+                              depths.index(cfg.depth), frames or [], texts=[str(d) for d in depths],
                               beyond=depth_note),
         live_chart.LiveSlider("flow.gain", "gain", t("flow.gain", lang), gains, gains.index(cfg.gain),
-                              # the sweep covers every gain, whatever cfg's own: one entry per stack
-                              gain_frames(dataclasses.replace(cfg, gain=1.0), lang, presenter)
-                              if live_gain else [],
-                              texts=[f"{g:.2f}" for g in gains],
-                              beyond=t("flow.live_off", lang) if backward else t("flow.live_view", lang)),
+                              gain_live or [], texts=[f"{g:.2f}" for g in gains], beyond=gain_note),
     ]
 
 

@@ -698,3 +698,55 @@ def test_old_layernorm_link_opens_with_layer_norm(monkeypatch):
     assert at.selectbox(key="flow.norm").value == "layernorm" and page_config(at).norm == "layernorm"
     assert at.query_params["norm"] == "layernorm" and "layernorm" not in at.query_params
     assert [str(w.value) for w in at.warning if "layernorm" in str(w.value)] == []
+
+
+# --- a busy server -----------------------------------------------------------------------------
+
+def test_engine_busy_counts_waiting_computations_but_not_the_warm_up():
+    import threading
+    import time
+
+    cfg = flow.StackConfig(depth=3, width=8, batch=4, activation="tanh")
+    assert flow.engine_busy() == 0
+
+    def wait_for(count: int) -> int:
+        deadline = time.monotonic() + 30
+        while flow.engine_busy() != count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return flow.engine_busy()
+
+    with flow._compute_lock:  # held here: the visitor's call waits for it, and counts
+        visitor = threading.Thread(target=flow.gradient_flow, args=(cfg,))
+        visitor.start()
+        assert wait_for(1) == 1
+        warm = threading.Thread(target=flow.gradient_flow, args=(cfg,), name="actlab-warm-up")
+        warm.start()
+        time.sleep(0.2)
+        assert flow.engine_busy() == 1  # the warm-up waits too, uncounted
+    visitor.join(60)
+    warm.join(60)
+    assert flow.engine_busy() == 0
+
+
+def test_a_busy_server_leaves_new_sweeps_for_later(monkeypatch):
+    """While other stacks are being computed, a new stack's sliders draw on release (and
+    say why) instead of queueing 50-130 more stacks; once the server is free, they are live."""
+    at = open_flow_page(monkeypatch)
+    monkeypatch.setattr(flow, "engine_busy", lambda: 3)
+    at.number_input(key="flow.seed").set_value(4242)  # a stack nobody has swept yet
+    run(at)
+    from ui.live_chart import pack_frames
+
+    no_frames = pack_frames([]).ref
+    sliders = {s["key"]: s for s in live_charts(at)[0]["sliders"]}
+    for key in ("flow.depth", "flow.gain"):
+        assert sliders[key]["frames_ref"] == no_frames and sliders[key]["beyond"] == t("flow.live_busy"), key
+    monkeypatch.setattr(flow, "engine_busy", lambda: 0)
+    at.number_input(key="flow.seed").set_value(4243)
+    run(at)
+    at.number_input(key="flow.seed").set_value(4242)
+    run(at)  # (a rerun of the same stack: now computed, and live)
+    sliders = {s["key"]: s for s in live_charts(at)[0]["sliders"]}
+    assert sliders["flow.depth"]["frames_ref"] != no_frames and sliders["flow.gain"]["frames_ref"] != no_frames
+    frames = sliders["flow.depth"]["frames"]
+    assert frames and len(__import__("json").loads(frames)) >= at.session_state["flow.depth"]  # live to 100

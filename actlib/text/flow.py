@@ -27,6 +27,8 @@ STRINGS: dict[str, dict[str, str]] = {
                       "ja": "この大きさは事前に計算できないため、手を離したときにグラフを描きます。"},
     "flow.live_view": {"en": "This view is drawn when you let go (the backward view follows the slider live).",
                        "ja": "この表示は手を離したときに描きます(逆伝播の表示はスライダーに合わせて動きます)。"},
+    "flow.live_busy": {"en": "The server is busy with the class's stacks: for now the chart is drawn when you let go.",
+                       "ja": "サーバーがクラスの計算で混み合っているため、今は手を離したときにグラフを描きます。"},
     "flow.gain": {"en": "Gain (multiplies the weights' std)", "ja": "ゲイン(重みの標準偏差に掛ける)"},
     "flow.bias": {"en": "Bias std", "ja": "バイアスの標準偏差"},
     "flow.batch": {"en": "Batch size", "ja": "バッチサイズ"},
