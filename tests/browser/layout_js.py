@@ -127,7 +127,7 @@ SMALL_TARGETS = r"""(min) => {
 # The script idle for ``ms`` running, and every chart on the page drawn.
 SETTLED = r"""(ms) => {
   const idle = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-               === 'notRunning' && [...document.querySelectorAll('.live-plot:not([hidden])')]
+               === 'notRunning' && [...document.querySelectorAll('.live-root .live-plot:not([hidden])')]
                .every((p) => p.querySelector('.main-svg'));
   const now = performance.now();
   if (!idle) { window.__layoutSince = null; return false; }
