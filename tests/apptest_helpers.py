@@ -93,14 +93,13 @@ def decode_array(value) -> np.ndarray:
 
 
 def live_charts(at) -> list[dict]:
-    """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text
-    (not the plotly.js preloader that app.py mounts, which draws nothing)."""
+    """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text."""
     charts = [json.loads(e.proto.json) for e in at.get("bidi_component")
               if e.proto.component_name == "actlab.live_chart"]
     for c in charts:  # a figure sent as JSON text (ui/live_chart.py)
         if c.get("figure_json"):
             c["figure"] = json.loads(c.pop("figure_json"))
-    return [c for c in charts if not c.get("preload")]
+    return charts
 
 
 def chart_count(at) -> int:

@@ -53,6 +53,12 @@ _COMPONENT = st.components.v2.component(
     isolate_styles=False,
 )
 
+# The same script, on an element with nothing to draw in (so no page or test can take it
+# for a chart): with ``preload`` set it only starts loading plotly.js.
+_PRELOAD = st.components.v2.component(
+    "actlab.plotly_preload", html='<div class="live-preload" hidden></div>',
+    js=(_ASSETS / "live_chart.js").read_text(), isolate_styles=False)
+
 
 @dataclasses.dataclass
 class LiveSlider:
@@ -155,4 +161,4 @@ def preload() -> None:
     """Start fetching plotly.js (3.6 MB) as soon as the page opens, not when the first
     chart arrives at the end of the script's first run: on a fresh server the download
     and parse then overlap the script instead of following it. Draws nothing."""
-    _COMPONENT(key="plotly_preload", data={"preload": True, "figure": None, "sliders": []})
+    _PRELOAD(key="plotly_preload", data={"preload": True})

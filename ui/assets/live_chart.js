@@ -53,8 +53,6 @@ export default function (component) {
     ? Object.assign({}, component.data, { figure: JSON.parse(component.data.figure_json) })
     : component.data;
   if (data.preload) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
-    const root = parentElement.querySelector(".live-root");
-    if (root) { root.className = "live-preload"; root.hidden = true; }   // no chart to find here
     loadPlotly().catch(() => {});
     return () => {};
   }
