@@ -181,6 +181,13 @@ def wait_for(read, want, timeout: float = 10.0):
 
 
 @pytest.mark.browser
+# The goal is 10 s to the student's view on the other process. Here that is a
+# ceiling, not the measurement: the other process may first compile this stack's sweeps
+# (a fresh clone's empty JAX cache, a loaded 2-core CI machine), so the test checks that
+# the view comes back and is the link's, within a minute.
+RECOVER_MS = 60_000
+
+
 def test_a_student_keeps_the_view_when_their_process_dies(chromium):
     from playwright.sync_api import expect
 
@@ -214,7 +221,7 @@ def test_a_student_keeps_the_view_when_their_process_dies(chromium):
         school.apps[served_by].wait(10)
         # the browser reconnects by itself, through nginx, to the other process: a new
         # session there, which has run nothing yet (the page still shows the old view)
-        page.wait_for_function(f"window.__sockets >= {sockets + 1}", timeout=10_000)
+        page.wait_for_function(f"window.__sockets >= {sockets + 1}", timeout=RECOVER_MS)
         # the student's next move: the new process runs the whole page from the URL
         # (ui/failover.py), so the view is the link's again; that one move is not applied
         runs = "window.__runs"
@@ -225,9 +232,9 @@ def test_a_student_keeps_the_view_when_their_process_dies(chromium):
         depth = labelled_slider(page, t("flow.depth"))
         depth.focus()
         depth.press("ArrowRight")
-        page.wait_for_function(f"{runs} >= 1", timeout=10_000)
-        page.wait_for_function(SETTLED, arg=sockets + 1, timeout=10_000)
-        wait_trace(page, t("flow.measured"), length=31, timeout=10_000)
+        page.wait_for_function(f"{runs} >= 1", timeout=RECOVER_MS)
+        page.wait_for_function(SETTLED, arg=sockets + 1, timeout=RECOVER_MS)
+        wait_trace(page, t("flow.measured"), length=31, timeout=RECOVER_MS)
         assert query_of(page.url) == before, "the link lost something"
         shown = wait_for(lambda: (slider_values(page, t("flow.depth")), slider_values(page, t("flow.gain"))),
                          ([31], [1.5]))
