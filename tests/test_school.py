@@ -180,7 +180,6 @@ def wait_for(read, want, timeout: float = 10.0):
     return value
 
 
-@pytest.mark.browser
 # The goal is 10 s to the student's view on the other process. Here that is a
 # ceiling, not the measurement: the other process may first compile this stack's sweeps
 # (a fresh clone's empty JAX cache, a loaded 2-core CI machine), so the test checks that
@@ -188,6 +187,7 @@ def wait_for(read, want, timeout: float = 10.0):
 RECOVER_MS = 60_000
 
 
+@pytest.mark.browser
 def test_a_student_keeps_the_view_when_their_process_dies(chromium):
     from playwright.sync_api import expect
 
