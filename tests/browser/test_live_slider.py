@@ -70,6 +70,23 @@ def drag_steps(page: Page, name: str, fractions: list[float]):
     page.mouse.up()
 
 
+def shown_curve(page: Page, name: str, expected, timeout: float = RERUN_MS / 1000):
+    """Trace ``name`` once the chart shows ``expected(x)`` (a paint can still be on its way
+    when the address has changed), or as it is when ``timeout`` s have passed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        chart = read_live(page)
+        if chart is not None:
+            x, y = trace(chart, name)
+            if np.allclose(y, expected(x), rtol=2e-6, atol=2e-6) or time.monotonic() > deadline:
+                return x, y
+        elif time.monotonic() > deadline:
+            raise AssertionError("no live chart on the page")
+        time.sleep(0.1)
+
+
 def query_of(page: Page) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
 
@@ -116,8 +133,7 @@ def test_arrow_keys_step_and_commit(page: Page, app_url: str):
         expect(slider).to_have_attribute("aria-valuetext", want)
         page.wait_for_function("(v) => new URLSearchParams(location.search).get('alpha') === v",
                                arg=f"{float(want):g}", timeout=RERUN_MS)
-        chart = read_live(page)
-        x, df = trace(chart, t("chart.df"))
+        x, df = shown_curve(page, t("chart.df"), lambda x: REFERENCE["elu"].df(x, alpha=float(want)))
         np.testing.assert_allclose(df, REFERENCE["elu"].df(x, alpha=float(want)), rtol=2e-6, atol=2e-6)
 
 
@@ -161,5 +177,5 @@ def test_quick_arrow_presses_are_all_kept(page: Page, app_url: str):
     page.wait_for_function("() => new URLSearchParams(location.search).get('alpha') === '1.3'",
                            timeout=RERUN_MS)
     expect(slider).to_have_attribute("aria-valuetext", "1.30")
-    x, df = trace(read_live(page), t("chart.df"))
+    x, df = shown_curve(page, t("chart.df"), lambda x: REFERENCE["elu"].df(x, alpha=1.3))
     np.testing.assert_allclose(df, REFERENCE["elu"].df(x, alpha=1.3), rtol=2e-6, atol=2e-6)
