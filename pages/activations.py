@@ -1,12 +1,11 @@
 """The activation explorer: pick an activation, move its sliders, see f and f′."""
 
-import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import chart_layout, exports, figures, formulas, live, readouts, regions, sweep, urlstate
+from actlib import chart_layout, exports, formulas, readouts, urlstate
 from actlib.text import has, t
-from ui import formula_box, lesson_bar, live_chart, routing, url_sync
+from ui import explorer_view, formula_box, lesson_bar, live_chart, routing, url_sync
 
 routing.require_app()
 
@@ -17,14 +16,6 @@ names = actlib.names()
 
 def title_of(name: str) -> str:
     return formula_box.title(name, lang)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def properties_of(name: str, params: tuple) -> actlib.Properties | None:
-    try:
-        return actlib.properties(name, **dict(params))
-    except ValueError:  # a typed formula that is nowhere finite
-        return None
 
 
 def reset_params(act: actlib.Activation) -> None:
@@ -49,30 +40,6 @@ name = picker.selectbox(
 # "Your own…": the formula box, full width; from here on the formula is an activation name
 act = formula_box.formula_box(lang, "explorer", side_by_side=True) if name == urlstate.CUSTOM else actlib.get(name)
 name = act.name
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def live_view(name: str, params: tuple, x_range: tuple, probe_x: float, show_second: bool,
-              overlay_names: tuple, presenter: bool, lang: str):
-    """The committed chart, its read-out and every parameter's frames, for one state."""
-    x = live.explorer_grid(*x_range, probe_x)
-    overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
-    labels = {key: t(f"chart.{key}", lang) for key in ("x", "y", "f", "df", "d2f", "probe")}
-    labels |= readouts.region_labels(lang)
-
-    def build(value, first, second, probe, y_range, step_params):
-        return figures.explorer_figure(
-            x[:-1], value, first, second=second, labels=labels, overlays=overlays,
-            regions=regions.gradient_regions(x[:-1], first, tails=regions.tails(name, step_params)),
-            probe=probe, presenter=presenter, title=title_of(name), y_range=y_range)
-
-    def caption(x0, f0, d0, dd0):
-        return readouts.probe_line(x0, f0, d0, dd0, lang).replace("**", "")
-
-    figure, text, per_param = live.explorer_frames(name, dict(params), x, show_second=show_second,
-                                                   build=build, caption=caption)
-    return figure, text, [(p.name, values, index, live_chart.pack_frames(frames))
-                          for p, values, index, frames in per_param]
 
 
 @st.fragment
@@ -103,26 +70,25 @@ def explorer() -> None:
         probe_x = st.number_input(t("explorer.probe", lang), -1e4, 1e4, step=0.1,
                                   key="explorer.probe_x", help=t("explorer.probe_help", lang))
 
-    figure, probe_text, per_param = live_view(name, tuple(params.items()), (x_lo, x_hi), float(probe_x),
-                                              bool(show_second), tuple(overlay_names), presenter, lang)
+    view_data = explorer_view.explorer_view(
+        name, tuple(params.items()), (x_lo, x_hi), float(probe_x), bool(show_second),
+        tuple(overlay_names), presenter, lang)
     # the read-outs below come from the same grid as the chart (one compiled call)
-    x = live.explorer_grid(x_lo, x_hi, probe_x)
-    value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **params))
+    x, value, first, second = view_data.x, view_data.value, view_data.first, view_data.second
     if act.group == "custom":
         with view:
             formula_box.nonfinite_notice(lang, x[:-1], value[:-1], first[:-1], second[:-1])
         value, first, second = formula_box.gaps(value, first, second)
-    overlays = [(title_of(n), np.asarray(actlib.curves(n, x)[0])[:-1]) for n in overlay_names]
+    overlays = view_data.overlays
 
     with view:
         slug = f"activation_{'custom' if act.group == 'custom' else name}_" + "_".join(f"{k}{v:g}" for k, v in params.items())
         live_chart.live_chart(
-            "explorer_chart", figure,
+            "explorer_chart", view_data.figure,
             [live_chart.LiveSlider(f"param.{name}.{p}", p, readouts.param_label(name, p, lang), values,
-                                   index, frames, texts=sweep.value_texts(act.param(p), values),
-                                   help=readouts.param_help(name, p, lang))
-             for p, values, index, frames in per_param],
-            text=probe_text, presenter=presenter,
+                                   index, frames, texts=texts, help=readouts.param_help(name, p, lang))
+             for p, values, index, frames, texts in view_data.sliders],
+            text=view_data.probe_text, presenter=presenter,
             config=chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": slug.rstrip("_")}})
         csv_col, share_col = st.columns([1, 1])
         csv_col.download_button(  # built only when clicked: no cost on a slider's redraw
@@ -140,7 +106,7 @@ def explorer() -> None:
             f" \\end{{aligned}}\n$${kink}\n\n"
             + readouts.probe_line(float(x[-1]), float(value[-1]), float(first[-1]),
                                   float(second[-1]), lang))
-        facts = properties_of(name, tuple(params.items()))
+        facts = explorer_view.properties_of(name, tuple(params.items()))
         facts_col.markdown(
             f"**{t('explorer.properties', lang)}**\n\n" + (readouts.markdown_table(
                 (t("prop.name", lang), t("prop.value", lang)),

@@ -9,12 +9,11 @@ import actlib
 from actlib import chart_layout, exports, flow, flow_figures, flow_live, readouts, urlstate
 from actlib.presets import PRESETS
 from actlib.text import t
-from ui import formula_box, lesson_bar, live_chart, routing, url_sync
+from ui import flow_view, formula_box, lesson_bar, live_chart, routing, url_sync
 
 routing.require_app()
 
 VIEWS = ("backward", "forward", "training")
-HISTOGRAM_EDGES = np.linspace(-6.0, 6.0, 61)  # fixed bins: one compile; outliers land in the end bins
 
 lang = st.session_state.get("lang", "en")
 presenter = st.session_state.get("presenter", False)
@@ -34,32 +33,6 @@ def apply_preset(name: str) -> None:
         st.session_state[f"flow.param.{act.name}.{p.name}"] = preset["params"].get(p.name, p.default)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def measure(cfg: flow.StackConfig):
-    result = flow.gradient_flow(cfg)
-    top = float(result.log10_grad[-1])
-    return result, flow.mean_field(cfg, anchor=top if np.isfinite(top) else None)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def backward_figure(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
-    """The backward pass's chart, serialised once for every session showing it (a class
-    following the teacher: building it per session was half of each rerun)."""
-    result, theory = measure(cfg)
-    return live_chart.pack_frames(flow_figures.backward_animation(
-        np.asarray(result.log10_grad), theory, labels=chart_labels(), presenter=presenter))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def histograms(cfg: flow.StackConfig) -> np.ndarray:
-    return flow.preactivation_histograms(cfg, HISTOGRAM_EDGES)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def train(cfg: flow.StackConfig, steps: int, learning_rate: float):
-    return flow.training_trace(cfg, steps=steps, learning_rate=learning_rate)
-
-
 st.title(t("flow.title", lang))
 st.caption(t("flow.intro", lang))
 url_sync.show_notices(lang)
@@ -74,70 +47,12 @@ with presets_row:
                               on_click=apply_preset, args=(name,), width="stretch")
 
 
-def verdict_of(verdict: str, exponent: float, layer: int, depth: int) -> tuple[str, str]:
-    """(the box it goes in, the words) for one stack's verdict, committed or live."""
-    if verdict == "overflow":
-        return "warning", t("verdict.overflow", lang, layer=layer)
-    if verdict == "zero":
-        return "error", t("verdict.zero", lang, layer=layer)
-    box = {"vanishing": "error", "exploding": "warning", "stable": "success"}[verdict]
-    return box, t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
-
-
-def chart_labels() -> dict[str, str]:
-    return {k: t(f"flow.{k}", lang) for k in ("layer", "log_grad", "measured", "theory", "play",
-                                                "pause", "step")}
-
-
-def sweep_frames(sweep) -> live_chart.PackedFrames:
-    return live_chart.pack_frames(flow_live.sweep_frames(
-        sweep, {"data": [], "layout": {}}, labels=chart_labels(), presenter=presenter,
-        caption=lambda *row: verdict_of(*row)[1]))
-
-
-@st.cache_resource(show_spinner=False)
-def swept() -> dict:
-    """The sweeps this process has computed (their cache keys): what a busy server can
-    still serve live without computing anything."""
-    return {}
-
-
-def remember_sweep(key: tuple) -> None:
-    done = swept()
-    if len(done) > 512:  # a bound, far above the two caches' 32 entries each
-        done.clear()
-    done[key] = True
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def depth_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
-    """Every depth 1..cfg.depth (the live part of the depth slider), one batched call."""
-    remember_sweep(("depth", cfg, lang, presenter))
-    return sweep_frames(flow.depth_sweep(cfg))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gain_frames(cfg: flow.StackConfig, lang: str, presenter: bool) -> live_chart.PackedFrames:
-    """Every gain the slider offers at cfg's depth, one batched call."""
-    remember_sweep(("gain", cfg, lang, presenter))
-    return sweep_frames(flow.gain_sweep(cfg, flow_live.GAIN_VALUES))
-
-
-def frames_now(kind: str, make, cfg: flow.StackConfig):
-    """A live slider's frames, or None when computing them now would queue behind other
-    stack computations (a class in free play): the slider then draws on release, and
-    turns live again on a later rerun, when the server has caught up."""
-    if flow.engine_busy() and (kind, cfg, lang, presenter) not in swept():
-        return None
-    return make(cfg, lang, presenter)
-
-
 def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider]:
     """Depth and gain: live over every stack the budget can precompute (the backward
     view), drawn on release elsewhere, and the page says which."""
     backward = view == "backward"
     live_depth = flow.live_depth_max(cfg) if backward else 0
-    frames = frames_now("depth", depth_frames, dataclasses.replace(cfg, depth=live_depth)) if live_depth else []
+    frames = flow_view.frames_now("depth", dataclasses.replace(cfg, depth=live_depth), lang, presenter) if live_depth else []
     depth_note = (t("flow.live_busy", lang) if frames is None
                   else t("flow.live_beyond", lang, depth=live_depth) if live_depth
                   else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
@@ -148,7 +63,7 @@ def live_sliders(cfg: flow.StackConfig, view: str) -> list[live_chart.LiveSlider
         gains = sorted(gains + [cfg.gain])
         live_gain = False  # (the sweep covers the slider's own steps only)
     # the sweep covers every gain, whatever cfg's own: one entry per stack
-    gain_live = frames_now("gain", gain_frames, dataclasses.replace(cfg, gain=1.0)) if live_gain else []
+    gain_live = flow_view.frames_now("gain", dataclasses.replace(cfg, gain=1.0), lang, presenter) if live_gain else []
     gain_note = (t("flow.live_busy", lang) if gain_live is None
                  else t("flow.live_off", lang) if backward else t("flow.live_view", lang))
     return [
@@ -197,7 +112,7 @@ def stack_view() -> None:
                            init=init, gain=float(gain), bias_std=float(bias_std), batch=int(batch),
                            seed=int(seed), residual=bool(residual),
                            norm=None if norm == "none" else norm)
-    result, theory = measure(cfg)
+    result, theory = flow_view.measure(cfg)
     grad = np.asarray(result.log10_grad)
 
     with view:
@@ -210,13 +125,13 @@ def stack_view() -> None:
         if not overflowed.any():
             overflowed = np.isnan(grad) | (grad == np.inf)
         if overflowed.any():
-            box, message = verdict_of("overflow", np.nan, int(np.argmax(overflowed)) + 1, depth)
+            box, message = flow_view.verdict_of("overflow", np.nan, int(np.argmax(overflowed)) + 1, depth, lang)
         elif (grad == -np.inf).any():
-            box, message = verdict_of("zero", np.nan, int(np.flatnonzero(grad == -np.inf)[-1]) + 1, depth)
+            box, message = flow_view.verdict_of("zero", np.nan, int(np.flatnonzero(grad == -np.inf)[-1]) + 1, depth, lang)
         else:
             exponent = float(grad[0] - grad[-1])
             verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
-            box, message = verdict_of(verdict, exponent, 0, depth)
+            box, message = flow_view.verdict_of(verdict, exponent, 0, depth, lang)
         getattr(st, box)(message)
         chart_name = lambda what: f"gradient_flow_{what}_{'custom' if act.group == 'custom' else activation}_{init}_gain{gain:g}_depth{depth}"
         chart_config = lambda what: chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": chart_name(what)}}
@@ -227,7 +142,7 @@ def stack_view() -> None:
                                icon="⬇️", key=f"flow_csv_{what}")
 
         if shown == "backward":
-            live_chart.live_chart("flow_chart", backward_figure(cfg, lang, presenter), live_sliders(cfg, shown), presenter=presenter,
+            live_chart.live_chart("flow_chart", flow_view.backward_figure(cfg, lang, presenter), live_sliders(cfg, shown), presenter=presenter,
                                   config=chart_config("backward"))
             csv_button("backward", lambda: exports.flow_csv(result, theory))
             if theory is None:
@@ -241,17 +156,17 @@ def stack_view() -> None:
             # the inspected layer follows the stack down when depth shrinks (or a link overshoots)
             st.session_state["flow.layer"] = min(int(st.session_state["flow.layer"]), depth)
             layer = st.slider(t("flow.forward_layer", lang), 1, depth, key="flow.layer") if depth > 1 else 1
-            z_grid = np.linspace(HISTOGRAM_EDGES[0], HISTOGRAM_EDGES[-1], 241, dtype=np.float32)
+            z_grid = np.linspace(flow_view.HISTOGRAM_EDGES[0], flow_view.HISTOGRAM_EDGES[-1], 241, dtype=np.float32)
             slope = np.asarray(actlib.derivative(activation)(z_grid, **params))
             left, right = st.columns(2)
             with left:
                 live_chart.chart("flow_histogram", flow_figures.preactivation_histogram(
-                    histograms(cfg)[layer - 1], HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
+                    flow_view.histograms(cfg)[layer - 1], flow_view.HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
                     labels={"histogram": t("flow.histogram", lang, layer=layer),
                             "derivative": t("flow.derivative", lang), "z": "z"}),
                     config=chart_config(f"forward_layer{layer}"))
                 csv_button(f"forward_layer{layer}",
-                           lambda: exports.histogram_csv(HISTOGRAM_EDGES, histograms(cfg)[layer - 1]))
+                           lambda: exports.histogram_csv(flow_view.HISTOGRAM_EDGES, flow_view.histograms(cfg)[layer - 1]))
             with right:
                 live_chart.chart("flow_fractions", flow_figures.layer_fractions(
                     {t("flow.saturated", lang): result.saturated_fraction,
@@ -269,7 +184,7 @@ def stack_view() -> None:
                 st.info(t("flow.train_too_big", lang, steps=steps))
                 trace = None
             else:
-                trace = train(cfg, int(steps), float(learning_rate))
+                trace = flow_view.train(cfg, int(steps), float(learning_rate))
             if trace is not None and trace.diverged_at is None:
                 st.success(t("flow.converged", lang, steps=steps))
             elif trace is not None:

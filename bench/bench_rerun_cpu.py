@@ -1,0 +1,84 @@
+"""Server CPU of one full explorer rerun, beside the bare one-slider page's.
+
+    .venv/bin/python bench/bench_rerun_cpu.py [--reruns 300]
+
+One websocket session per server (bench/load/client.py, no browser), each rerun a
+full-page run (no fragment) that moves alpha to the next of a few values, as a page
+load or a link does. Both servers run through bench/load/serve_instrumented.py, so
+each run's script-thread CPU is logged; the whole process's CPU (every thread: the
+event loop's protobuf and websocket work too) comes from /proc. Printed: per rerun,
+the median script-thread CPU and the process CPU, for the app and the bare page,
+and their ratios. The two run one after the other in the same invocation, so the
+ratio is the figure to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench.load.client import StreamlitClient  # noqa: E402
+from bench.load.run_load import InstrumentedServer, cpu_seconds  # noqa: E402
+
+ALPHAS = (0.5, 1.0, 1.5, 2.0)  # on both sliders' grids
+WARMUP = 24
+
+
+async def measure(port: int, key: str, reruns: int, pid: int) -> dict:
+    async with StreamlitClient(port, page="") as client:
+        first = await client.open()
+        if not first.ok:
+            raise RuntimeError(f"page did not load: {first.status_name}")
+        for i in range(WARMUP):
+            await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
+        cpu0, wall = cpu_seconds(pid), []
+        for i in range(reruns):
+            run = await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
+            if not run.ok or run.exceptions:
+                raise RuntimeError(f"rerun {i} failed: {run.status_name} {run.exceptions[:1]}")
+            wall.append(run.latency_s * 1e3)
+        cpu1 = cpu_seconds(pid)
+    return {"process_cpu_ms_per_rerun": 1e3 * (cpu1 - cpu0) / reruns,
+            "latency_ms_p50": statistics.median(wall)}
+
+
+def script_cpu(runlog: Path, reruns: int) -> float:
+    runs = [json.loads(line) for line in runlog.read_text().splitlines() if line.strip()]
+    full = [r["cpu_ms"] for r in runs if not r.get("fragment")][-reruns:]
+    return statistics.median(full)
+
+
+def one(app: str, key: str, reruns: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        runlog = Path(tmp) / "runs.jsonl"
+        server = InstrumentedServer(app, runlog=runlog, cwd=REPO_ROOT, timeout=120,
+                                    env={"MALLOC_ARENA_MAX": "2"})
+        with server.start():
+            out = asyncio.run(measure(server.port, key, reruns, server.process.pid))
+        out["script_cpu_ms_p50"] = script_cpu(runlog, reruns)
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reruns", type=int, default=300)
+    args = ap.parse_args(argv)
+    app = one("app.py", "param.elu.alpha", args.reruns)
+    bare = one("bench/bare_app.py", "alpha", args.reruns)
+    print(json.dumps({"app": app, "bare": bare}, indent=1))
+    for k in ("script_cpu_ms_p50", "process_cpu_ms_per_rerun"):
+        print(f"{k}: app {app[k]} ms, bare {bare[k]} ms: {app[k] / bare[k]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
