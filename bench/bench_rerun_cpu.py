@@ -40,15 +40,16 @@ async def measure(port: int, key: str, reruns: int, pid: int) -> dict:
             raise RuntimeError(f"page did not load: {first.status_name}")
         for i in range(WARMUP):
             await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
-        cpu0, wall = cpu_seconds(pid), []
+        cpu0, wall, messages = cpu_seconds(pid), [], []
         for i in range(reruns):
             run = await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
             if not run.ok or run.exceptions:
                 raise RuntimeError(f"rerun {i} failed: {run.status_name} {run.exceptions[:1]}")
             wall.append(run.latency_s * 1e3)
+            messages.append(run.messages)
         cpu1 = cpu_seconds(pid)
     return {"process_cpu_ms_per_rerun": 1e3 * (cpu1 - cpu0) / reruns,
-            "latency_ms_p50": statistics.median(wall)}
+            "latency_ms_p50": statistics.median(wall), "messages_per_rerun": statistics.mean(messages)}
 
 
 def script_cpu(runlog: Path, reruns: int) -> float:
