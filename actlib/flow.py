@@ -261,14 +261,17 @@ def mean_field(cfg: StackConfig, anchor: Optional[float] = None) -> Optional[np.
 
     Without ``anchor`` the top layer is the theory's own expectation (the readout
     has unit norm); with it, the curve is shifted so its top layer equals ``anchor``,
-    e.g. the measured ``res.log10_grad[-1]``.
+    e.g. the measured ``res.log10_grad[-1]``; a theory whose top overflowed is returned
+    as it is (shifting by an infinity would turn every layer into NaN).
     """
     theory = _mf.predict(cfg.activation, dict(cfg.params), cfg.sigma_w2, cfg.bias_std ** 2,
                          cfg.depth, norm=cfg.norm, residual=bool(cfg.residual))
     if not theory.valid:
         return None
     curve = theory.log10_grad
-    return curve if anchor is None else curve - curve[-1] + float(anchor)
+    if anchor is None or not np.isfinite(curve[-1]):  # an overflowed theory has no top to pin
+        return curve
+    return curve - curve[-1] + float(anchor)
 
 
 @_one_at_a_time
