@@ -15,7 +15,10 @@ BackMsg reaching the session to the run starting; null when unknown).
 for XLA's worker threads, for locks. Used by bench/load/run_load.py; nothing in
 the app changes. Experiments, by environment: ``ACTLAB_SWITCH_INTERVAL`` (seconds, for
 sys.setswitchinterval); ``ACTLAB_SERIALIZE_FLOW=1`` (a process-wide lock around
-actlib.flow's computations: what one lock in the library would do).
+actlib.flow's computations: what one lock in the library would do);
+``ACTLAB_MEMLOG=PATH`` (every 5 s a JSON line of what the process holds: JAX's live
+arrays and their MB, the draws cache, the compiled stack programs; beside the RSS, it
+tells live data from allocator growth).
 """
 
 from __future__ import annotations
@@ -94,6 +97,30 @@ if os.environ.get("ACTLAB_SERIALIZE_FLOW"):
 
 if os.environ.get("ACTLAB_SWITCH_INTERVAL"):  # diagnosis: how much is GIL hand-over?
     sys.setswitchinterval(float(os.environ["ACTLAB_SWITCH_INTERVAL"]))
+
+
+def _memlog(path: str) -> None:
+    """Every 5 s, one JSON line: what this process holds where (diagnosis of RSS growth)."""
+    while True:
+        time.sleep(5)
+        row = {"t": time.time()}
+        try:
+            import jax
+            from actlib import draws, flow
+            arrays = jax.live_arrays()
+            row.update(live_arrays=len(arrays), live_array_mb=sum(a.nbytes for a in arrays) / 2**20,
+                       draws_mb=draws.cached_bytes() / 2**20,
+                       flow_programs=flow._flow_program.cache_info().currsize,
+                       weight_programs=draws._weights_program.cache_info().currsize)
+            del arrays  # held across the sleep, this list kept every array it saw alive
+        except Exception as error:  # noqa: BLE001
+            row["error"] = repr(error)
+        with open(path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+if os.environ.get("ACTLAB_MEMLOG"):  # diagnosis: which holdings grow with the RSS
+    threading.Thread(target=_memlog, args=(os.environ["ACTLAB_MEMLOG"],), daemon=True).start()
 script_runner.ScriptRunner._run_script = _run_script
 app_session.AppSession.handle_backmsg = _handle_backmsg
 
