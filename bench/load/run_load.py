@@ -44,7 +44,7 @@ Diagnosis switches: ``--pages explorer|gradient_flow`` (everyone on one page),
 one lesson link within 2 s, then follows the teacher's values within 1 s of the others.
 
 Writes bench/results/load.json (``--out``). Goals (the issue): p95 <= 500 ms on
-the explorer, <= 1 s on the gradient page, no exceptions, memory flat (second-half
+the explorer, <= 1.5 s on the gradient page, no exceptions, memory flat (second-half
 growth within ``--flat-pct`` %, default 5).
 """
 
@@ -72,7 +72,7 @@ if str(REPO_ROOT) not in sys.path:
 from bench.load.client import StreamlitClient, exception_text, slider_values  # noqa: E402
 from tests.browser.server import StreamlitServer  # noqa: E402
 
-GOALS_MS = {"explorer": 500.0, "gradient_flow": 1000.0}
+GOALS_MS = {"explorer": 500.0, "gradient_flow": 1500.0}  # the issue's free-play goals
 PAGES = {"explorer": "", "gradient_flow": "gradient_flow"}
 # (widget key, weight): keys, not labels, so the language does not matter
 MOVES = {
