@@ -26,8 +26,9 @@ warm-up, with every session open, at the end; its linear slope against reruns
 over the second half; server and client CPU time, the whole machine's CPU use and
 the load average (the machine may be shared: the load generator runs on it too).
 
-The server is started through bench/load/serve_instrumented.py (``--no-instrument``
-for a plain ``streamlit run``), with ``make run``'s environment (:data:`AS_MAKE_RUN`), which adds one line per script run: the run's wall
+The server is started with ``make run``'s environment (:data:`AS_MAKE_RUN`) through
+bench/load/serve_instrumented.py (``--no-instrument`` for a plain ``streamlit run``),
+which adds one line per script run: the run's wall
 time, its thread's CPU time, its time runnable without a CPU (schedstat), the
 rest (asleep: the GIL, XLA's threads, locks) and how long the BackMsg waited
 before the run began; from those, how many runs were in flight at once.
