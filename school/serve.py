@@ -29,6 +29,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ui import launch  # the app processes' environment (no JAX in it)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX = os.environ.get("ACTLAB_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
@@ -122,8 +124,7 @@ class School:
              "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-            # MALLOC_ARENA_MAX: as `make run` (the Makefile says why)
-            env={"MALLOC_ARENA_MAX": "2", **os.environ, "PYTHONUNBUFFERED": "1",
+            env={**launch.SERVER_ENV, **os.environ, "PYTHONUNBUFFERED": "1",
                  "STREAMLIT_SERVER_COOKIE_SECRET": secret})
         log.close()  # the child has its own copy
 

@@ -32,6 +32,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "jax"
+# What a server process must start with (the allocator reads it before Python runs, so
+# a launcher cannot set it for itself): `make run` sets the same, and the Makefile says why.
+# school/serve.py's processes and the load benches start theirs with it.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def cache_env(directory: os.PathLike | str) -> dict[str, str]:

@@ -72,6 +72,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.load.client import StreamlitClient, exception_text, slider_values  # noqa: E402
 from tests.browser.server import StreamlitServer  # noqa: E402
+from ui import launch  # noqa: E402  (no JAX in it)
 
 GOALS_MS = {"explorer": 500.0, "gradient_flow": 1500.0}  # the free-play goals
 PAGES = {"explorer": "", "gradient_flow": "gradient_flow"}
@@ -84,11 +85,11 @@ DEPTH_WARMUP = (8, 24, 50, 100, 200, 400, 800, 1000)  # one per bucket (16 ... 1
 HERE = Path(__file__).resolve().parent
 
 
-# The server's environment as `make run` and `make school` set it (the Makefile says why):
-# without it, glibc gives every session's script thread a malloc arena of its own and the
-# RSS climbs for reasons a classroom server never sees (measured: +10-19 % over the second
-# half of 2,000 reruns without it, +3.4 % with it).
-AS_MAKE_RUN = {"MALLOC_ARENA_MAX": "2"}
+# The server's environment as `make run` and `make school` set it: without it, glibc gives
+# every session's script thread a malloc arena of its own and the RSS climbs for reasons a
+# classroom server never sees (measured: +10-19 % over the second half of 2,000 reruns
+# without it, +3.4 % with it).
+AS_MAKE_RUN = launch.SERVER_ENV
 
 
 class InstrumentedServer(StreamlitServer):
