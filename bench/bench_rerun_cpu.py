@@ -10,6 +10,13 @@ event loop's protobuf and websocket work too) comes from /proc. Printed: per rer
 the median script-thread CPU and the process CPU, for the app and the bare page,
 and their ratios. The two run one after the other in the same invocation, so the
 ratio is the figure to compare across machines.
+
+    --against REV   also measure the app as it was at REV (a git worktree in a temp dir,
+                    the same Python), in the same run: "before" and "after" on one machine
+    --fragment      fragment reruns (what a slider's release sends) instead of full ones
+
+For the issue's baseline (the commit before the warm-start work began):
+``--against f534b58^``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,16 +41,16 @@ ALPHAS = (0.5, 1.0, 1.5, 2.0)  # on both sliders' grids
 WARMUP = 24
 
 
-async def measure(port: int, key: str, reruns: int, pid: int) -> dict:
+async def measure(port: int, key: str, reruns: int, pid: int, fragment: bool) -> dict:
     async with StreamlitClient(port, page="") as client:
         first = await client.open()
         if not first.ok:
             raise RuntimeError(f"page did not load: {first.status_name}")
         for i in range(WARMUP):
-            await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
+            await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=fragment)
         cpu0, wall, messages = cpu_seconds(pid), [], []
         for i in range(reruns):
-            run = await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=False)
+            run = await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=fragment)
             if not run.ok or run.exceptions:
                 raise RuntimeError(f"rerun {i} failed: {run.status_name} {run.exceptions[:1]}")
             wall.append(run.latency_s * 1e3)
@@ -52,32 +60,54 @@ async def measure(port: int, key: str, reruns: int, pid: int) -> dict:
             "latency_ms_p50": statistics.median(wall), "messages_per_rerun": statistics.mean(messages)}
 
 
-def script_cpu(runlog: Path, reruns: int) -> float:
+def script_cpu(runlog: Path, reruns: int, fragment: bool) -> float:
     runs = [json.loads(line) for line in runlog.read_text().splitlines() if line.strip()]
-    full = [r["cpu_ms"] for r in runs if not r.get("fragment")][-reruns:]
-    return statistics.median(full)
+    timed = [r["cpu_ms"] for r in runs if bool(r.get("fragment")) == fragment][-reruns:]
+    return statistics.median(timed)
 
 
-def one(app: str, key: str, reruns: int) -> dict:
+def one(app: str, key: str, reruns: int, *, root: Path = REPO_ROOT, fragment: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         runlog = Path(tmp) / "runs.jsonl"
-        server = InstrumentedServer(app, runlog=runlog, cwd=REPO_ROOT, timeout=120,
-                                    env={"MALLOC_ARENA_MAX": "2"})
+        server = InstrumentedServer(app, runlog=runlog, cwd=root, timeout=120)
         with server.start():
-            out = asyncio.run(measure(server.port, key, reruns, server.process.pid))
-        out["script_cpu_ms_p50"] = script_cpu(runlog, reruns)
+            out = asyncio.run(measure(server.port, key, reruns, server.process.pid, fragment))
+        out["script_cpu_ms_p50"] = script_cpu(runlog, reruns, fragment)
     return {k: round(v, 2) for k, v in out.items()}
+
+
+def at_revision(rev: str, into: Path) -> Path:
+    """A checkout of ``rev`` (git worktree, removed by the caller's temp dir)."""
+    subprocess.run(["git", "-C", str(REPO_ROOT), "worktree", "add", "--detach", "-f", str(into), rev],
+                   check=True, capture_output=True)
+    return into
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reruns", type=int, default=300)
+    ap.add_argument("--against", metavar="REV", help="also measure the app at this git revision")
+    ap.add_argument("--fragment", action="store_true", help="fragment reruns, not full ones")
     args = ap.parse_args(argv)
-    app = one("app.py", "param.elu.alpha", args.reruns)
-    bare = one("bench/bare_app.py", "alpha", args.reruns)
-    print(json.dumps({"app": app, "bare": bare}, indent=1))
+    results = {"app": one("app.py", "param.elu.alpha", args.reruns, fragment=args.fragment)}
+    if args.against:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = at_revision(args.against, Path(tmp) / "before")
+            try:
+                results[f"app@{args.against}"] = one("app.py", "param.elu.alpha", args.reruns, root=root,
+                                                     fragment=args.fragment)
+            finally:
+                subprocess.run(["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(root)],
+                               capture_output=True)
+    results["bare"] = one("bench/bare_app.py", "alpha", args.reruns, fragment=False)
+    print(json.dumps(results, indent=1))
+    app, bare = results["app"], results["bare"]
     for k in ("script_cpu_ms_p50", "process_cpu_ms_per_rerun"):
-        print(f"{k}: app {app[k]} ms, bare {bare[k]} ms: {app[k] / bare[k]:.2f}x")
+        line = f"{k}: app {app[k]} ms, bare {bare[k]} ms: {app[k] / bare[k]:.2f}x"
+        if args.against:
+            before = results[f"app@{args.against}"][k]
+            line += f"; app@{args.against} {before} ms: now {app[k] / before:.2f}x of it"
+        print(line)
     return 0
 
 

@@ -67,7 +67,7 @@ def _run_script(self, rerun_data):
                   "cpu_ms": round(1e3 * (time.thread_time() - cpu0), 2),
                   "rq_wait_ms": round((wait1 - wait0) / 1e6, 2),
                   "queue_ms": round(1e3 * (wall0 - arrived), 2) if arrived is not None else None,
-                  "fragment": bool(rerun_data.fragment_id),
+                  "fragment": bool(rerun_data.fragment_id or getattr(rerun_data, "fragment_id_queue", None)),
                   "page": getattr(self._pages_manager, "current_page_script_hash", "")}
         if _LOG:
             with _lock, open(_LOG, "a") as f:
