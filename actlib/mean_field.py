@@ -53,6 +53,19 @@ within 6% of the measured slope at batch 16..256).
 
 Gaussian expectations use 100-point Gauss-Hermite quadrature (probabilists'),
 exact for polynomials up to degree 199.
+
+Float32 range. An exploding plain stack (ReLU at gain 4: q grows 16x a layer) takes q
+past float32's largest number within ~30 layers, and a shrinking one (ReLU with
+Xavier: q halves) below its smallest within ~150; the activation would then be read
+at infinity or at exactly 0 (where ReLU's derivative is a convention), and the line
+went to -inf or NaN although the prediction itself, a sum of logarithms, is finite.
+So the activation's input variance is kept in [Q_FLOOR, Q_CEILING]. Beyond them an
+activation is in its asymptotic regime (ReLU, ELU, GELU... are linear out there and
+smooth at 0), where E[phi'^2] no longer depends on q, and the gradient's slope
+carries on exactly. Each clipped layer checks that: E[phi'^2] two decades of q
+inside the bound must agree within ASYMPTOTE_RTOL, else (a typed x**3, say) the
+theory is withheld (:attr:`MeanField.valid` False) rather than drawn wrong. q is
+reported clipped there.
 """
 
 from __future__ import annotations
@@ -71,6 +84,8 @@ from actlib.registry import get, resolve_params
 QUAD_POINTS = 100
 MAX_DEPTH = 1000
 MAX_MEAN_SHARE = 0.01  # of the residual stream's second moment that may be its mean
+Q_FLOOR, Q_CEILING = 1e-30, 1e30  # float32-safe: sqrt(1e30) * 13.6 (the largest node), squared, < 3e38
+ASYMPTOTE_RTOL = 1e-3
 _NODES, _WEIGHTS = hermegauss(QUAD_POINTS)
 _WEIGHTS = _WEIGHTS / np.sqrt(2.0 * np.pi)  # now E[f(xi)] = sum_i w_i f(x_i)
 
@@ -82,6 +97,7 @@ class MeanField(NamedTuple):
     chi_1: np.ndarray       # squared-gradient gain through layer l: sigma_w^2 f_l E_l
     log10_grad: np.ndarray  # predicted log10 ||dL/dz_l||, for a unit-norm dL/dh_depth
     valid: bool             # False where the closure is known to fail (see the module doc)
+    clipped: bool = False   # q left float32's range and was held at a bound (see the module doc)
 
 
 def gaussian_moments(phi, q: jax.Array, params: dict) -> tuple[jax.Array, jax.Array, jax.Array]:
@@ -107,12 +123,20 @@ def _program(activation: str, norm: Optional[str], residual: bool):
             else:
                 v = sigma_w2 * square + sigma_b2
             q, f = (jnp.ones_like(v), 1.0 / v) if norm else (v, jnp.ones_like(v))
+            # outside float32's range, read the activation at a bound (NaN < bound is False:
+            # an overflowed inf - inf lands on the ceiling too); see the module doc
+            high, low = ~(q < Q_CEILING), q < Q_FLOOR
+            q = jnp.where(high, Q_CEILING, jnp.where(low, Q_FLOOR, q))
             mu, m2, e = gaussian_moments(phi, q, params)
+            probe = gaussian_moments(phi, jnp.where(high, Q_CEILING / 100, Q_FLOOR * 100), params)[2]
+            clipped = high | low
+            settled = (jnp.abs(probe - e) <= ASYMPTOTE_RTOL * e) & (e > 0) & jnp.isfinite(e)
+            asymptotic = ~clipped | settled  # e = 0 at a bound is an underflow (x**3), not phi' = 0
             if residual:
                 stream = (square + 2.0 * mean * mu + m2, mean + mu)
             else:
                 stream = (m2, mu)
-            return stream, (q, f, e, mean * mean / square)
+            return stream, (q, f, e, mean * mean / square, clipped, asymptotic)
 
         return lax.scan(layer, (jnp.float32(1.0), jnp.float32(0.0)), None, length=MAX_DEPTH)[1]
 
@@ -122,7 +146,8 @@ def _program(activation: str, norm: Optional[str], residual: bool):
 def _curve(layers: tuple, sigma_w2: float, depth: int, norm: Optional[str],
            residual: bool) -> MeanField:
     """The theory's numbers for the first ``depth`` layers of the raw per-layer arrays."""
-    q, f, e, mean_share = (np.asarray(v[:depth], np.float64) for v in layers)
+    q, f, e, mean_share = (np.asarray(v[:depth], np.float64) for v in layers[:4])
+    clipped, asymptotic = (np.asarray(v[:depth], bool) for v in layers[4:])
     chi = sigma_w2 * f * e
     with np.errstate(divide="ignore", invalid="ignore"):  # phi' = 0 (step) is a true -inf
         step = np.log10(chi + (1.0 if residual else 0.0))
@@ -130,7 +155,8 @@ def _curve(layers: tuple, sigma_w2: float, depth: int, norm: Optional[str],
         log10_grad = 0.5 * (np.log10(f * e) + below)
     valid = not (residual and norm is None and np.nanmax(mean_share) > MAX_MEAN_SHARE)
     valid = valid and not (norm == "batchnorm" and not residual)  # see the module doc
-    return MeanField(q, chi, log10_grad, bool(valid))
+    valid = valid and bool(asymptotic.all())  # a clipped q where E[phi'^2] still moves
+    return MeanField(q, chi, log10_grad, bool(valid), bool(clipped.any()))
 
 
 def predict(activation: str, params: dict, sigma_w2: float, sigma_b2: float, depth: int,

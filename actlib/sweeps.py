@@ -61,21 +61,31 @@ class Sweep:
         return len(self.values)
 
 
+UNDERFLOW_STD = 1e-15  # a forward spread this small before it reads 0 shrank smoothly out of float32
+
+
 def verdict(log10_grad: np.ndarray, act_std: np.ndarray) -> tuple[str, int, float]:
     """The page's verdict on one stack: (kind, layer, exponent).
 
     A forward overflow (non-finite act_std, else NaN/+inf gradients) comes first and
-    names its first layer; then an exactly zero gradient (-inf) names the highest such
-    layer; else exponent = grad[0] - grad[top] decides: < -1 vanishing, > 1 exploding.
+    names its first layer; then an exactly zero gradient (-inf): "underflow" when the
+    forward signal shrank smoothly below float32's range first (its spread went under
+    UNDERFLOW_STD, then read 0; ReLU with Xavier past ~150 layers), naming the first
+    layer that reads 0, else "zero" (phi' = 0 for every unit: a step, dead ReLUs),
+    naming the highest zero layer; else exponent = grad[0] - grad[top] decides:
+    < -1 vanishing, > 1 exploding.
     """
-    grad = np.asarray(log10_grad)
-    overflowed = ~np.isfinite(np.asarray(act_std))
+    grad, std = np.asarray(log10_grad), np.asarray(act_std)
+    overflowed = ~np.isfinite(std)
     if not overflowed.any():
         overflowed = np.isnan(grad) | (grad == np.inf)
     exponent = float(grad[0] - grad[-1]) if np.all(np.isfinite(grad[[0, -1]])) else float("nan")
     if overflowed.any():
         return "overflow", int(np.argmax(overflowed)) + 1, exponent
     if (grad == -np.inf).any():
+        silent = np.flatnonzero(std == 0)
+        if silent.size and silent[0] > 0 and std[silent[0] - 1] < UNDERFLOW_STD:
+            return "underflow", int(silent[0]) + 1, exponent
         return "zero", int(np.flatnonzero(grad == -np.inf)[-1]) + 1, exponent
     kind = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
     return kind, 0, exponent

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import actlib
-from actlib import chart_layout, exports, flow, flow_figures, flow_live, readouts, urlstate
+from actlib import chart_layout, exports, flow, flow_figures, flow_live, readouts, sweeps, urlstate
 from actlib.presets import PRESETS
 from actlib.text import t
 from ui import flow_view, formula_box, lesson_bar, live_chart, routing, url_sync
@@ -119,19 +119,8 @@ def stack_view() -> None:
         view_col, share_slot = st.columns([2.2, 1], vertical_alignment="bottom")
         shown = view_col.segmented_control(t("flow.view", lang), VIEWS, key="flow.view",
                                            format_func=lambda v: t(f"flow.view.{v}", lang)) or "backward"
-        # the forward pass overflows first (going up); the backward pass then carries NaN.
-        # -inf is not an overflow: it is a gradient that is exactly zero (every unit dead).
-        overflowed = ~np.isfinite(result.act_std)
-        if not overflowed.any():
-            overflowed = np.isnan(grad) | (grad == np.inf)
-        if overflowed.any():
-            box, message = flow_view.verdict_of("overflow", np.nan, int(np.argmax(overflowed)) + 1, depth, lang)
-        elif (grad == -np.inf).any():
-            box, message = flow_view.verdict_of("zero", np.nan, int(np.flatnonzero(grad == -np.inf)[-1]) + 1, depth, lang)
-        else:
-            exponent = float(grad[0] - grad[-1])
-            verdict = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
-            box, message = flow_view.verdict_of(verdict, exponent, 0, depth, lang)
+        verdict, layer, exponent = sweeps.verdict(grad, result.act_std)
+        box, message = flow_view.verdict_of(verdict, exponent, layer, depth, lang)
         getattr(st, box)(message)
         chart_name = lambda what: f"gradient_flow_{what}_{'custom' if act.group == 'custom' else activation}_{init}_gain{gain:g}_depth{depth}"
         chart_config = lambda what: chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": chart_name(what)}}

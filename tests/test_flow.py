@@ -133,6 +133,52 @@ def test_mean_field_residual():
     assert slope_down(measured) == pytest.approx(slope_down(curve), rel=0.1)
 
 
+# --- the theory line across float32's range ----------------------------------------
+
+@pytest.mark.parametrize("init, gain", [("xavier", 1.0), ("he", 0.5), ("he", 4.0)],
+                         ids=["xavier-halves", "he-gain0.5", "he-gain4-overflows"])
+def test_relu_theory_is_finite_where_q_leaves_float32(init, gain):
+    """ReLU is positively homogeneous, so chi_1 = sigma_w^2 / 2 at every q (a closed form):
+    the line is straight in log space although q passes 1e-38 or 3e38 within ~130 layers."""
+    cfg = physics(activation="relu", init=init, gain=gain, depth=300)
+    theory = mf.predict("relu", {}, cfg.sigma_w2, 0.0, 300)
+    assert theory.valid and theory.clipped
+    np.testing.assert_allclose(theory.chi_1, cfg.sigma_w2 / 2, rtol=1e-5)
+    layers_above = np.arange(299, -1, -1)   # layer l has 300 - l layers above it
+    closed = 0.5 * math.log10(0.5) + layers_above * 0.5 * math.log10(cfg.sigma_w2 / 2)
+    np.testing.assert_allclose(flow.mean_field(cfg), closed, atol=1e-3)
+
+
+def test_theory_follows_relu_xavier_where_the_forward_signal_underflows():
+    """Depth 200: the activations shrink past float32's normal range (2^-l/2) near the top,
+    and the log-space engine still measures the gradient; the theory line meets it."""
+    cfg = physics(activation="relu", init="xavier", depth=200)
+    measured = flow.gradient_flow(cfg).log10_grad
+    assert np.isfinite(measured).all() and measured[0] < -25
+    theory = flow.mean_field(cfg, anchor=measured[-1])
+    assert theory[0] == pytest.approx(measured[0], rel=0.03)
+
+
+def test_elu_theory_follows_its_linear_asymptote():
+    """Gain 3 with He: q grows ~9x a layer and overflows; out there ELU' is 1 above 0 and
+    alpha e^x -> 0 below, so E[phi'^2] -> 1/2 and chi_1 -> sigma_w^2 / 2 = 9."""
+    cfg = physics(activation="elu", init="he", gain=3.0, depth=300)
+    theory = mf.predict("elu", {}, cfg.sigma_w2, 0.0, 300)
+    assert theory.valid and theory.clipped
+    np.testing.assert_allclose(theory.chi_1[100:], 9.0, rtol=1e-4)
+
+
+@pytest.mark.parametrize("formula", ["x**2", "x**3", "x + sin(x)"])
+def test_theory_is_withheld_where_a_formula_has_no_asymptote(formula):
+    """x**2 keeps E[phi'^2] growing with q; x + sin(x) cannot be read at q ~ 1e30 by
+    100 nodes; x**3 at a tiny gain underflows E[phi'^2] itself: none is drawn wrong."""
+    from actlib import custom
+    gain = 0.1 if formula == "x**3" else 2.0
+    cfg = physics(activation=custom(formula).name, init="xavier", gain=gain, depth=300)
+    assert mf.predict(cfg.activation, {}, cfg.sigma_w2, 0.0, 300).clipped
+    assert flow.mean_field(cfg) is None
+
+
 # --- forward statistics -------------------------------------------------------------
 
 def test_relu_kills_half_the_units_at_init():

@@ -120,7 +120,7 @@ def verdict(at, lang: str = "en") -> dict:
     found = []
     for element_kind in ("error", "warning", "success", "info"):
         for element in at.get(element_kind):
-            for kind in ("vanishing", "exploding", "stable", "overflow", "zero"):
+            for kind in ("vanishing", "exploding", "stable", "overflow", "zero", "underflow"):
                 match = _template_pattern(CATALOGUE[f"verdict.{kind}"][lang]).fullmatch(str(element.value))
                 if match:
                     values = {k: float(v) if k == "exponent" else int(v)
@@ -188,6 +188,9 @@ def expected_verdict(result: flow.FlowResult) -> dict:
     if bad.any():
         return {"kind": "overflow", "layer": int(np.flatnonzero(bad)[0]) + 1}
     if (grad == -np.inf).any():  # exactly zero from this layer down
+        zero_std = [i for i, s in enumerate(act_std) if s == 0.0]
+        if zero_std and zero_std[0] > 0 and 0.0 < act_std[zero_std[0] - 1] < 1e-15:
+            return {"kind": "underflow", "layer": zero_std[0] + 1}  # shrank out of float32 first
         return {"kind": "zero", "layer": int(np.flatnonzero(grad == -np.inf)[-1]) + 1}
     exponent = float(grad[0] - grad[-1])
     kind = "vanishing" if exponent < -1 else "exploding" if exponent > 1 else "stable"
@@ -198,7 +201,7 @@ def assert_verdict(at, result: flow.FlowResult, lang: str = "en") -> dict:
     shown = verdict(at, lang)
     want = expected_verdict(result)
     assert shown["kind"] == want["kind"], (shown, want)
-    if want["kind"] in ("overflow", "zero"):
+    if want["kind"] in ("overflow", "zero", "underflow"):
         assert shown["layer"] == want["layer"], (shown, want)
         assert shown["element"] == ("warning" if want["kind"] == "overflow" else "error"), (shown, want)
     else:
@@ -601,6 +604,21 @@ def test_overflow_is_reported_not_raised(at):
     assert shown["layer"] == first_bad and 1 < first_bad < 300
     y = xy(backward_chart(at)["data"][0])[1]
     assert np.isnan(y).any()  # unmeasurable layers are gaps, not numbers
+
+
+def test_an_underflowed_forward_signal_is_said_and_the_theory_line_goes_on(at):
+    """ReLU with Xavier at depth 300: the signal halves its variance a layer and leaves
+    float32 near layer 150, so the measured gradient is exactly 0; the page says why (not
+    "f' = 0 for every unit") and the theory line still runs, 0.15 decades a layer."""
+    move(at, "selectbox", "flow.activation", "relu")
+    move(at, "selectbox", "flow.init", "xavier")
+    move(at, "live", "flow.depth", 300)
+    result = assert_page_consistent(at)
+    assert verdict(at)["kind"] == "underflow"
+    theory = [tr for tr in backward_chart(at)["data"] if tr.get("name") == THEORY]
+    _, ty = xy(theory[0])
+    assert np.isfinite(ty).all() and ty[-1] - ty[0] == pytest.approx(299 * math.log10(2) / 2, abs=0.01)
+    assert (result.log10_grad == -np.inf).all()
 
 
 def test_step_activation_gradients_are_exactly_zero_without_overflow():

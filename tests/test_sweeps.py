@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from actlib import budget, draws, flow
+from actlib import budget, draws, flow, sweeps
 from actlib.presets import PRESETS
 from stack_reference import log10_grads
 
@@ -109,6 +109,19 @@ def test_overflow_and_zero_verdicts_name_their_layers():
     step = flow.depth_sweep(flow.StackConfig(depth=5, width=32, batch=8, activation="step"))
     assert set(step.verdict) == {"zero"}  # phi' = 0: the gradient is exactly zero below the top
     np.testing.assert_array_equal(step.verdict_layer, np.arange(1, 6))
+
+
+def test_an_underflowed_forward_signal_is_not_dead_units():
+    """ReLU with Xavier halves the signal's variance a layer: by ~150 layers it is below
+    float32's smallest numbers and reads exactly 0, so the measured gradient is 0, but
+    the units are not dead. The verdict names the first layer whose spread reads 0."""
+    cfg = flow.StackConfig(depth=300, width=64, batch=16, activation="relu", init="xavier")
+    res = flow.gradient_flow(cfg)
+    std = np.asarray(res.act_std)
+    first_zero = int(np.flatnonzero(std == 0)[0])
+    assert 100 < first_zero < 200 and 0 < std[first_zero - 1] < 1e-15
+    assert (np.asarray(res.log10_grad) == -np.inf).any()
+    assert sweeps.verdict(res.log10_grad, std)[:2] == ("underflow", first_zero + 1)
 
 
 def test_sweeps_compile_once_per_bucket(count_compiles):

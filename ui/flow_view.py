@@ -22,8 +22,8 @@ def verdict_of(verdict: str, exponent: float, layer: int, depth: int, lang: str)
     """(the box it goes in, the words) for one stack's verdict, committed or live."""
     if verdict == "overflow":
         return "warning", t("verdict.overflow", lang, layer=layer)
-    if verdict == "zero":
-        return "error", t("verdict.zero", lang, layer=layer)
+    if verdict in ("zero", "underflow"):
+        return "error", t(f"verdict.{verdict}", lang, layer=layer)
     box = {"vanishing": "error", "exploding": "warning", "stable": "success"}[verdict]
     return box, t(f"verdict.{verdict}", lang, exponent=f"{exponent:.1f}", depth=depth)
 

@@ -65,11 +65,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Mean-field theory line not drawn: its Gaussian closure is known to fail here. Without "
               "a norm, residual branches whose output has a mean (ReLU, sigmoid…) pile it up in the "
               "stream; with batch norm and no residual connections, the batch statistics couple the "
-              "examples and the gradient grows faster than the closure predicts.",
+              "examples and the gradient grows faster than the closure predicts; and a typed formula "
+              "that grows faster or slower than a straight line (x**2, x**3…) can take the "
+              "variance out of float32's range, where the theory has no asymptote to follow.",
         "ja": "平均場理論の線は表示していません。この設定ではガウス近似が成り立たないことが分かっています。"
               "正規化なしの残差接続では、出力に平均を持つ枝(ReLU、シグモイドなど)がその平均を積み上げます。"
               "残差接続のないバッチ正規化では、バッチ統計量がサンプル同士を結びつけ、勾配が近似の予測より"
-              "速く大きくなります。"},
+              "速く大きくなります。直線より速く(または遅く)変化する入力式(x**2、x**3 など)では、"
+              "分散が float32 の範囲を外れ、理論がたどれる漸近形がありません。"},
     "flow.play": {"en": "▶ Play", "ja": "▶ 再生"},
     "flow.pause": {"en": "❚❚ Pause", "ja": "❚❚ 一時停止"},
     "flow.step": {"en": "Step: ", "ja": "ステップ: "},
@@ -135,4 +138,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "so nothing flows back. Vanishing, completely.",
         "ja": "第{layer}層から下では勾配がちょうど 0 です:すべてのユニットで f′ = 0 なので、"
               "何も逆伝播しません。完全な勾配消失です。"},
+    "verdict.underflow": {
+        "en": "The forward signal shrank below float32's smallest numbers on its way up (it reads 0 "
+              "from layer {layer}): vanishing activations. Where it is exactly 0, f′(0) = 0 and "
+              "float32 carries no gradient back, so the measured gradient is 0. The mean-field line, "
+              "where drawn, shows the gradient exact arithmetic would give.",
+        "ja": "順伝播の信号が上の層へ進むうちに float32 で表せる最小の数より小さくなりました"
+              "(第{layer}層から 0 と表示):活性の消失です。信号がちょうど 0 の所では f′(0) = 0 となり、"
+              "float32 では勾配が逆伝播しないため、測定された勾配は 0 です。"
+              "平均場理論の線(表示される場合)は、正確な計算なら得られる勾配を示します。"},
 }
