@@ -73,9 +73,17 @@ class StackConfig:
             _check_float(f"parameter {name!r}", value, -math.inf)
         resolve_params(get(self.activation), dict(self.params))  # unknown activation/params
 
-    def __hash__(self) -> int:  # params is a dict: hash its items, so configs can key caches
-        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, Mapping) else v
-                          for v in (getattr(self, f.name) for f in dataclasses.fields(self))))
+    def _fields(self) -> tuple:  # params is a dict: its items, sorted, so configs can key caches
+        return tuple(tuple(sorted(v.items())) if isinstance(v, Mapping) else v
+                     for v in (getattr(self, f.name) for f in dataclasses.fields(self)))
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def key(self) -> str:
+        """Every field as exact text (a float's repr round-trips), the same for equal
+        configs: a cache key far cheaper to hash than the dataclass walked field by field."""
+        return repr(self._fields())
 
     @property
     def sigma_w2(self) -> float:

@@ -71,8 +71,8 @@ def explorer() -> None:
                                   key="explorer.probe_x", help=t("explorer.probe_help", lang))
 
     view_data = explorer_view.explorer_view(
-        name, tuple(params.items()), (x_lo, x_hi), float(probe_x), bool(show_second),
-        tuple(overlay_names), presenter, lang)
+        name=name, params=tuple(params.items()), x_range=(x_lo, x_hi), probe_x=float(probe_x),
+        show_second=bool(show_second), overlay_names=tuple(overlay_names), presenter=presenter, lang=lang)
     # the read-outs below come from the same grid as the chart (one compiled call)
     x, value, first, second = view_data.x, view_data.value, view_data.first, view_data.second
     if act.group == "custom":
@@ -106,7 +106,7 @@ def explorer() -> None:
             f" \\end{{aligned}}\n$${kink}\n\n"
             + readouts.probe_line(float(x[-1]), float(value[-1]), float(first[-1]),
                                   float(second[-1]), lang))
-        facts = explorer_view.properties_of(name, tuple(params.items()))
+        facts = explorer_view.properties_of(name=name, params=tuple(params.items()))
         facts_col.markdown(
             f"**{t('explorer.properties', lang)}**\n\n" + (readouts.markdown_table(
                 (t("prop.name", lang), t("prop.value", lang)),

@@ -112,7 +112,7 @@ def stack_view() -> None:
                            init=init, gain=float(gain), bias_std=float(bias_std), batch=int(batch),
                            seed=int(seed), residual=bool(residual),
                            norm=None if norm == "none" else norm)
-    result, theory = flow_view.measure(cfg)
+    result, theory = flow_view.measure(cfg=cfg)
     grad = np.asarray(result.log10_grad)
 
     with view:
@@ -131,7 +131,8 @@ def stack_view() -> None:
                                icon="⬇️", key=f"flow_csv_{what}")
 
         if shown == "backward":
-            live_chart.live_chart("flow_chart", flow_view.backward_figure(cfg, lang, presenter), live_sliders(cfg, shown), presenter=presenter,
+            figure = flow_view.backward_figure(cfg=cfg, lang=lang, presenter=presenter)
+            live_chart.live_chart("flow_chart", figure, live_sliders(cfg, shown), presenter=presenter,
                                   config=chart_config("backward"))
             csv_button("backward", lambda: exports.flow_csv(result, theory))
             if theory is None:
@@ -150,12 +151,12 @@ def stack_view() -> None:
             left, right = st.columns(2)
             with left:
                 live_chart.chart("flow_histogram", flow_figures.preactivation_histogram(
-                    flow_view.histograms(cfg)[layer - 1], flow_view.HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
+                    flow_view.histograms(cfg=cfg)[layer - 1], flow_view.HISTOGRAM_EDGES, z_grid, slope, presenter=presenter,
                     labels={"histogram": t("flow.histogram", lang, layer=layer),
                             "derivative": t("flow.derivative", lang), "z": "z"}),
                     config=chart_config(f"forward_layer{layer}"))
                 csv_button(f"forward_layer{layer}",
-                           lambda: exports.histogram_csv(flow_view.HISTOGRAM_EDGES, flow_view.histograms(cfg)[layer - 1]))
+                           lambda: exports.histogram_csv(flow_view.HISTOGRAM_EDGES, flow_view.histograms(cfg=cfg)[layer - 1]))
             with right:
                 live_chart.chart("flow_fractions", flow_figures.layer_fractions(
                     {t("flow.saturated", lang): result.saturated_fraction,
@@ -173,7 +174,7 @@ def stack_view() -> None:
                 st.info(t("flow.train_too_big", lang, steps=steps))
                 trace = None
             else:
-                trace = flow_view.train(cfg, int(steps), float(learning_rate))
+                trace = flow_view.train(cfg=cfg, steps=int(steps), learning_rate=float(learning_rate))
             if trace is not None and trace.diverged_at is None:
                 st.success(t("flow.converged", lang, steps=steps))
             elif trace is not None:

@@ -94,12 +94,9 @@ def decode_array(value) -> np.ndarray:
 
 def live_charts(at) -> list[dict]:
     """The data of every live chart (ui/live_chart.py) on the page: figure, sliders, text."""
-    charts = [json.loads(e.proto.json) for e in at.get("bidi_component")
-              if e.proto.component_name == "actlab.live_chart"]
-    for c in charts:  # a figure sent as JSON text (ui/live_chart.py)
-        if c.get("figure_json"):
-            c["figure"] = json.loads(c.pop("figure_json"))
-    return charts
+    # one JSON document in bytes, as the browser gets it (ui/live_chart.py)
+    return [json.loads(e.proto.bytes) for e in at.get("bidi_component")
+            if e.proto.component_name == "actlab.live_chart"]
 
 
 def chart_count(at) -> int:
@@ -157,9 +154,8 @@ def live_sliders(at) -> list[LiveSliderView]:
     views = []
     for chart in live_charts(at):
         for s in chart["sliders"]:
-            frames = json.loads(s["frames"]) if s["frames"] is not None else None
             views.append(LiveSliderView(at, s["key"], s["label"], s["name"], s["values"], s["index"],
-                                        s["frames_ref"], frames))
+                                        s["frames_ref"], s["frames"]))
     return views
 
 

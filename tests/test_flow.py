@@ -318,6 +318,21 @@ def test_config_validation(kw, message):
         flow.StackConfig(**kw)
 
 
+def test_config_key_is_equal_exactly_when_the_configs_are():
+    """The page's caches key a config by ``key()``: two configs share a cached chart
+    only when every field is the same (a gain one ulp apart is another stack)."""
+    base = flow.StackConfig(depth=30, width=16, activation="prelu", params={"alpha": 0.25})
+    assert base.key() == dataclasses.replace(base).key()
+    in_order = flow.StackConfig(activation="selu", params={"alpha": 1.5, "scale": 1.1})
+    assert in_order.key() == flow.StackConfig(activation="selu", params={"scale": 1.1, "alpha": 1.5}).key()
+    changes = dict(depth=31, width=17, activation="leaky_relu", params={"alpha": 0.3}, init="he",
+                   gain=math.nextafter(1.0, 2.0), bias_std=0.1, batch=65, seed=1, residual=True,
+                   norm="layernorm")
+    assert set(changes) == {f.name for f in dataclasses.fields(flow.StackConfig)}
+    keys = {name: dataclasses.replace(base, **{name: value}).key() for name, value in changes.items()}
+    assert base.key() not in keys.values() and len(set(keys.values())) == len(keys), keys
+
+
 def test_training_arguments_are_validated():
     with pytest.raises(ValueError, match="steps"):
         flow.training_trace(flow.StackConfig(depth=2, width=4, batch=2), steps=0)

@@ -3,6 +3,8 @@
 In a module, not the page script: a page's ``@st.cache_data`` runs again on every
 rerun, and each time Streamlit hashes the function's source (``inspect.getsource``,
 a tokenizer pass), about a tenth of a full rerun's server CPU (bench/bench_rerun_cpu.py).
+The arguments are keyword-only: for each positional one Streamlit reads the function's
+signature again (``inspect.signature``) to name it in the cache key.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from ui import formula_box, live_chart
 
 @dataclass(frozen=True)
 class ExplorerView:
-    """The committed chart, its read-out, every parameter's frames, and the sampled
-    curves (the grid's last point is the probe) the page's other read-outs use."""
-    figure: dict
+    """The committed chart (serialised once, here), its read-out, every parameter's
+    frames, and the sampled curves (the grid's last point is the probe) the page's other
+    read-outs use."""
+    figure: live_chart.PackedFrames
     probe_text: str
     sliders: list  # (param name, values, index, packed frames, value texts)
     x: np.ndarray
@@ -33,7 +36,7 @@ class ExplorerView:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def properties_of(name: str, params: tuple) -> actlib.Properties | None:
+def properties_of(*, name: str, params: tuple) -> actlib.Properties | None:
     try:
         return actlib.properties(name, **dict(params))
     except ValueError:  # a typed formula that is nowhere finite
@@ -41,7 +44,7 @@ def properties_of(name: str, params: tuple) -> actlib.Properties | None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def explorer_view(name: str, params: tuple, x_range: tuple, probe_x: float, show_second: bool,
+def explorer_view(*, name: str, params: tuple, x_range: tuple, probe_x: float, show_second: bool,
                   overlay_names: tuple, presenter: bool, lang: str) -> ExplorerView:
     x = live.explorer_grid(*x_range, probe_x)
     overlays = [(formula_box.title(n, lang), np.asarray(actlib.curves(n, x)[0])[:-1])
@@ -63,4 +66,4 @@ def explorer_view(name: str, params: tuple, x_range: tuple, probe_x: float, show
     value, first, second = (np.asarray(a) for a in actlib.curves(name, x, **dict(params)))
     sliders = [(p.name, values, index, live_chart.pack_frames(frames), sweep.value_texts(p, values))
                for p, values, index, frames in per_param]
-    return ExplorerView(figure, text, sliders, x, value, first, second, overlays)
+    return ExplorerView(live_chart.pack_frames(figure), text, sliders, x, value, first, second, overlays)

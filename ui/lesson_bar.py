@@ -110,7 +110,7 @@ def show(page: str, lang: str) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def measured(key: str, number: int) -> str:
+def measured(*, key: str, number: int) -> str:
     """The numbers behind a step's claim, on the step's own state (once per server)."""
     check = lessons.get(key).steps[number - 1].check()
     return ("✓ " if check.holds else "✗ ") + check.detail
@@ -127,7 +127,7 @@ def _draw(lesson: lessons.Lesson, number: int, lang: str, presenter: bool) -> No
         st.markdown(f"**{t('bar.question', lang)}:** {t(step.question_key, lang)}")
         with st.expander(t("bar.reveal", lang)):
             st.markdown(t(step.answer_key, lang))
-            st.caption(t("bar.measured", lang, detail=measured(lesson.key, number)))
+            st.caption(t("bar.measured", lang, detail=measured(key=lesson.key, number=number)))
         back, ahead, _, out = st.columns([1, 1, 3, 1.4], vertical_alignment="center")
         back.button(t("bar.back", lang), key="lesson_back", icon="⬅️", disabled=number == 1,
                     on_click=go, args=(lesson.key, number - 1), width="stretch")

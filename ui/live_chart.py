@@ -9,6 +9,11 @@ everything else on the page, as a rerun.
 
 A slider's frames are sent once per session: the browser keeps them by content hash,
 and a later rerun with the same frames sends only the hash.
+
+The data goes to the browser as one JSON document in bytes, with the figure's and the
+frames' JSON (encoded once, and cached by the pages) pasted in as they are. Handed a
+dict, Streamlit would encode it twice per rerun (once to send, once sorted to hash the
+element's identity), escaping every quote of the cached JSON strings inside it.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ _COMPONENT = st.components.v2.component(
 )
 
 # The same script, on an element with nothing to draw in (so no page or test can take it
-# for a chart): with ``preload`` set it only starts loading plotly.js.
+# for a chart): there it only starts loading plotly.js.
 _PRELOAD = st.components.v2.component(
     "actlab.plotly_preload", html='<div class="live-preload" hidden></div>',
     js=(_ASSETS / "live_chart.js").read_text(), isolate_styles=False)
@@ -82,15 +87,28 @@ class LiveSlider:
 
 @dataclasses.dataclass(frozen=True)
 class PackedFrames:
-    """Frames serialised once (a page caches these): their content hash and JSON."""
+    """Frames (or a figure) serialised once (a page caches these): content hash and UTF-8 JSON."""
 
     ref: str
-    text: str
+    json: bytes
 
 
 def pack_frames(frames: "list[dict] | dict") -> PackedFrames:
-    text = json.dumps(frames, separators=(",", ":"), allow_nan=False)
-    return PackedFrames(hashlib.blake2b(text.encode(), digest_size=12).hexdigest(), text)
+    raw = json.dumps(frames, separators=(",", ":"), allow_nan=False).encode()
+    return PackedFrames(hashlib.blake2b(raw, digest_size=12).hexdigest(), raw)
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _payload(figure: "PackedFrames | None", sliders: list[tuple[dict, bytes | None]], rest: dict) -> bytes:
+    """``{"figure": ..., "sliders": [{..., "frames": ...}], **rest}`` as bytes, the packed
+    parts pasted in unchanged."""
+    rows = [_json(head)[:-1] + b',"frames":' + (frames if frames is not None else b"null") + b"}"
+            for head, frames in sliders]
+    return b"".join((b'{"figure":', figure.json if figure is not None else b"null",
+                     b',"sliders":[', b",".join(rows), b"],", _json(rest)[1:]))
 
 
 def _sent() -> OrderedDict:
@@ -125,27 +143,26 @@ def live_chart(key: str, figure: "dict | PackedFrames | None", sliders: Sequence
     for their own), or None for sliders alone (they then commit on release);
     ``text`` the read-out under it; ``note`` a line under that."""
     sent = _sent()
-    payload = []
+    rows = []
     for slider in sliders:
         packed = slider.frames if isinstance(slider.frames, PackedFrames) else pack_frames(slider.frames)
-        ref, frames = packed.ref, packed.text
-        known = ref in sent
-        sent[ref] = True
-        sent.move_to_end(ref)
-        payload.append({"key": slider.key, "name": slider.name, "label": slider.label, "values": list(map(float, slider.values)),
-                        "index": int(slider.index),
-                        "texts": list(slider.texts or [f"{v:.4g}" for v in slider.values]),
-                        "frames_ref": ref, "frames": None if known else frames,
-                        "beyond": slider.beyond, "help": slider.help})
+        known = packed.ref in sent
+        sent[packed.ref] = True
+        sent.move_to_end(packed.ref)
+        rows.append(({"key": slider.key, "name": slider.name, "label": slider.label,
+                      "values": list(map(float, slider.values)), "index": int(slider.index),
+                      "texts": list(slider.texts or [f"{v:.4g}" for v in slider.values]),
+                      "frames_ref": packed.ref, "beyond": slider.beyond, "help": slider.help},
+                     None if known else packed.json))
     while len(sent) > MAX_REMEMBERED:
         sent.popitem(last=False)
+    if figure is not None and not isinstance(figure, PackedFrames):
+        figure = pack_frames(figure)
     by_name = {s.name: s.key for s in sliders}
     return _COMPONENT(
-        key=key, data={**({"figure": None, "figure_json": figure.text} if isinstance(figure, PackedFrames)
-                          else {"figure": figure}),
-                       "sliders": payload, "text": text, "note": note,
-                       "presenter": presenter, "config": config or {},
-                       "sliders_position": "below" if sliders_below else "above"},
+        key=key, data=_payload(figure, rows, {
+            "text": text, "note": note, "presenter": presenter, "config": config or {},
+            "sliders_position": "below" if sliders_below else "above"}),
         on_commit_change=lambda: _commit(key, by_name, on_commit),
         on_missing_change=lambda: _forget(key))
 
@@ -161,4 +178,4 @@ def preload() -> None:
     """Start fetching plotly.js (3.6 MB) as soon as the page opens, not when the first
     chart arrives at the end of the script's first run: on a fresh server the download
     and parse then overlap the script instead of following it. Draws nothing."""
-    _PRELOAD(key="plotly_preload", data={"preload": True})
+    _PRELOAD(key="plotly_preload")

@@ -83,6 +83,21 @@ class ProtocolError(RuntimeError):
 LIVE_CHART = "actlab.live_chart"  # ui/live_chart.py's component
 
 
+def live_chart_data(proto) -> dict:
+    """A live chart's data: one JSON document in bytes (ui/live_chart.py), or, from the
+    app before that (``bench_rerun_cpu.py --against`` an older revision), JSON whose
+    figure and frames are JSON strings inside it."""
+    if proto.WhichOneof("data") == "bytes":
+        return json.loads(proto.bytes)
+    data = json.loads(proto.json)
+    if data.get("figure_json"):
+        data["figure"] = json.loads(data.pop("figure_json"))
+    for slider in data.get("sliders", ()):
+        if isinstance(slider.get("frames"), str):
+            slider["frames"] = json.loads(slider["frames"])
+    return data
+
+
 @dataclass
 class LiveSlider:
     """A live chart's slider (ui/live_chart.py): the component's id, and the slider."""
@@ -218,7 +233,7 @@ class StreamlitClient:
             proto = getattr(element, kind)
             wid = getattr(proto, "id", "") if kind != "plotly_chart" else ""
             if kind == "bidi_component" and proto.component_name == LIVE_CHART:
-                for slider in json.loads(proto.json)["sliders"]:  # ui/live_chart.py's sliders
+                for slider in live_chart_data(proto)["sliders"]:  # ui/live_chart.py's sliders
                     live = LiveSlider(proto.id, **{k: slider[k] for k in ("key", "name", "values", "index")})
                     out[f"{proto.id}-{slider['key']}"] = Widget(
                         f"{proto.id}-{slider['key']}", "live_slider", slider["label"], frag, live, path)
@@ -253,9 +268,7 @@ class StreamlitClient:
         """The decoded Plotly figure JSON of the (first, or keyed) chart on screen: a
         live chart's committed figure, or an st.plotly_chart's spec."""
         for live in self.charts("bidi_component"):
-            data = json.loads(live.json) if live.component_name == LIVE_CHART else {}
-            if data.get("figure_json"):  # a figure sent as JSON text (ui/live_chart.py)
-                data["figure"] = json.loads(data["figure_json"])
+            data = live_chart_data(live) if live.component_name == LIVE_CHART else {}
             if data.get("figure") and (key is None or live.id.endswith("-" + key)):
                 return data["figure"]
         for chart in self.charts():

@@ -179,3 +179,28 @@ def test_quick_arrow_presses_are_all_kept(page: Page, app_url: str):
     expect(slider).to_have_attribute("aria-valuetext", "1.30")
     x, df = shown_curve(page, t("chart.df"), lambda x: REFERENCE["elu"].df(x, alpha=1.3))
     np.testing.assert_allclose(df, REFERENCE["elu"].df(x, alpha=1.3), rtol=2e-6, atol=2e-6)
+
+
+def test_release_where_the_drag_began_brings_back_the_committed_chart(page: Page, app_url: str):
+    """A drag that ends on the value it started from: the browser fires no change event and
+    the server has nothing new to send. The page must still end the drag and put the
+    committed figure back in place of the dragged frame (which has no Play button)."""
+    page.goto(f"{app_url}/gradient_flow?" + urllib.parse.urlencode(SMALL))
+    page.wait_for_function("() => document.querySelector('.live-root .main-svg') !== null",
+                           timeout=FIRST_LOAD_MS)
+    committed = ("() => { const root = document.querySelector('.live-root');"
+                 " const gd = root.querySelector('.live-plot.js-plotly-plot');"
+                 " return root.dataset.shownParam === '' && !!gd.layout.updatemenus"
+                 " && gd.layout.updatemenus.length > 0; }")
+    first = list(drag_steps(page, "gain", [0.2, 0.3]))[-1]
+    page.wait_for_function("(v) => new URLSearchParams(location.search).get('gain') === v",
+                           arg=f"{first:g}", timeout=RERUN_MS)
+    page.wait_for_function(committed, timeout=RERUN_MS)
+    painted = read_live(page)["painted"]
+    again = list(drag_steps(page, "gain", [0.45, 0.3]))  # pressed away from the thumb: it jumps there
+    assert again[0] != first and again[-1] == first, again
+    page.wait_for_function(committed, timeout=RERUN_MS)
+    assert read_live(page)["painted"] >= painted + 3  # two dragged frames, then the committed figure
+    x, y = trace(read_live(page), t("flow.measured"))
+    want = np.asarray(flow.gradient_flow(flow_config(SMALL | {"gain": str(first)})).log10_grad, dtype=float)
+    np.testing.assert_allclose(y, want, atol=2e-4)

@@ -47,23 +47,43 @@ function fingerSizedButtons(gd) {
   });
 }
 
+// Two renders of one payload: the same bytes (a rerun that changed nothing in this chart).
+function sameBytes(a, b) {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+const decoder = new TextDecoder();
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
-  const data = component.data.figure_json   // a figure sent as JSON text (a page caches it)
-    ? Object.assign({}, component.data, { figure: JSON.parse(component.data.figure_json) })
-    : component.data;
-  if (data.preload) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
+  const root = parentElement.querySelector(".live-root");
+  if (!root) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
     loadPlotly().catch(() => {});
     return () => {};
   }
+  const state = root.__live || (root.__live = { dragging: null, painted: 0, pending: {} });
   // state values (not triggers): Python's change callbacks read them from session state;
   // the sequence number makes every release a change, even to the same value
   const send = (name, value) => {
     window.__actlabSeq = (window.__actlabSeq || 0) + 1;
     setStateValue(name, Object.assign({ seq: window.__actlabSeq }, value));
   };
-  const root = parentElement.querySelector(".live-root");
-  const state = root.__live || (root.__live = { dragging: null, painted: 0, pending: {} });
+  // Frames sent only by hash that this page no longer holds: ask for them again.
+  const askForMissing = (sliders) => {
+    const missing = sliders.filter((s) => !s.frames && !frameStore.has(s.frames_ref)).map((s) => s.frames_ref);
+    if (missing.length) send("missing", { refs: missing });
+  };
+  // the data: one JSON document in bytes (ui/live_chart.py), parsed once
+  const raw = component.data;
+  // The same bytes again, with the committed figure on screen (not a dragged frame, which a
+  // release on the value it started from must replace): nothing to draw.
+  if (raw instanceof Uint8Array && state.data && !root.dataset.shownParam && sameBytes(raw, state.raw)) {
+    askForMissing(state.data.sliders);
+    return () => {};
+  }
+  const data = raw instanceof Uint8Array ? JSON.parse(decoder.decode(raw)) : raw;
+  state.raw = raw;
   state.data = data;
   root.classList.toggle("presenter", !!data.presenter);
   root.classList.toggle("sliders-below", data.sliders_position === "below");
@@ -73,12 +93,8 @@ export default function (component) {
   note.textContent = data.note || "";
   note.hidden = !data.note;
 
-  const missing = [];
-  for (const s of data.sliders) {
-    if (s.frames) remember(s.frames_ref, JSON.parse(s.frames));
-    else if (!frameStore.has(s.frames_ref)) missing.push(s.frames_ref);
-  }
-  if (missing.length) send("missing", { refs: missing });
+  for (const s of data.sliders) if (s.frames) remember(s.frames_ref, s.frames);
+  askForMissing(data.sliders);
 
   // One row per slider: built when the set of sliders changes, updated otherwise.
   const signature = data.sliders.map((s) => s.name).join("|");
@@ -100,7 +116,22 @@ export default function (component) {
       label.append(document.createElement("span"), output);
       row.append(label, input);
       panel.append(row);
-      const start = () => { state.dragging = k; };
+      // A thumb let go where it was picked up gets no change event (the value did not
+      // change): the release itself must then end the drag and put the committed figure back.
+      const start = () => {
+        state.dragging = k;
+        const ends = new AbortController();
+        const end = () => {
+          ends.abort();
+          setTimeout(() => {   // after the change event, when there is one
+            if (state.dragging !== k) return;
+            state.dragging = null;
+            state.showCommitted();
+          }, 0);
+        };
+        for (const type of ["pointerup", "pointercancel", "touchend", "touchcancel"])
+          window.addEventListener(type, end, { signal: ends.signal });
+      };
       input.addEventListener("pointerdown", start);
       input.addEventListener("touchstart", start, { passive: true });
       input.addEventListener("input", () => show(k, +input.value, true));
@@ -108,6 +139,9 @@ export default function (component) {
         state.dragging = null;
         const slider = state.data.sliders[k];
         const value = slider.values[+input.value];
+        // Released where the page already stands: the rerun sends the same chart, which
+        // Streamlit does not hand to this script again, so put the committed figure back here.
+        if (value === slider.values[slider.index]) state.showCommitted();
         state.pending[slider.name] = { value: value, until: Date.now() + 5000 };
         send("commit", { name: slider.name, value: value });
       });
@@ -156,7 +190,6 @@ export default function (component) {
   const touch = window.matchMedia("(pointer: coarse)").matches;
   const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {},
                                touch ? { displayModeBar: false } : {});
-  let pending = null;
   function paint(traces, layout, frames) {
     return loadPlotly().then((Plotly) => {
       const figure = { data: traces, layout: touch ? Object.assign({}, layout, { dragmode: false }) : layout,
@@ -186,11 +219,12 @@ export default function (component) {
       return;
     }
     const wanted = { k, i };
-    if (pending) { pending.wanted = wanted; return; }
-    pending = { wanted };
+    if (state.livePending) { state.livePending.wanted = wanted; return; }
+    state.livePending = { wanted };
     requestAnimationFrame(() => {
-      const { k: kk, i: ii } = pending.wanted;
-      pending = null;
+      if (!state.livePending) return;   // released meanwhile, onto the committed figure
+      const { k: kk, i: ii } = state.livePending.wanted;
+      state.livePending = null;
       const s = state.data.sliders[kk];
       const frame = frameStore.get(s.frames_ref)[ii];
       const layout = Object.assign({}, state.data.figure.layout, frame.layout || {});
@@ -205,13 +239,17 @@ export default function (component) {
   }
   const caption = root.querySelector(".live-caption");
   chart.hidden = !data.figure;
-  if (state.dragging === null && !data.figure) caption.textContent = data.text || "";
-  if (state.dragging === null && data.figure) {
-    caption.textContent = data.text || "";
-    paint(data.figure.data, data.figure.layout, data.figure.frames || null).then(() => {
+  // the committed figure and its read-out (the listeners above reach it through state)
+  state.showCommitted = () => {
+    const now = state.data;
+    state.livePending = null;   // a dragged frame still waiting to be painted
+    caption.textContent = now.text || "";
+    if (!now.figure) return;
+    paint(now.figure.data, now.figure.layout, now.figure.frames || null).then(() => {
       root.dataset.shownParam = "";
       root.dataset.shownValue = "";
     });
-  }
+  };
+  if (state.dragging === null) state.showCommitted();
   return () => {};
 }
