@@ -1,4 +1,4 @@
-"""Server CPU of one full explorer rerun, beside the bare one-slider page's.
+"""Server CPU of one full explorer (or gradient-page) rerun, beside the bare one-slider page's.
 
     .venv/bin/python bench/bench_rerun_cpu.py [--reruns 300]
 
@@ -14,6 +14,8 @@ ratio is the figure to compare across machines.
     --against REV   also measure the app as it was at REV (a git worktree in a temp dir,
                     the same Python), in the same run: "before" and "after" on one machine
     --fragment      fragment reruns (what a slider's release sends) instead of full ones
+    --page gradient_flow   rerun the gradient page (gain over four stacks, each computed
+                    once, in the warm-up) instead of the explorer
 
 For the issue's baseline (the commit before the warm-start work began):
 ``--against f534b58^``.
@@ -38,19 +40,25 @@ from bench.load.client import StreamlitClient  # noqa: E402
 from bench.load.run_load import InstrumentedServer, cpu_seconds  # noqa: E402
 
 ALPHAS = (0.5, 1.0, 1.5, 2.0)  # on both sliders' grids
+# (path, slider key, values it cycles through); the first warm-up cycle computes each stack
+PAGES = {"explorer": ("", "param.elu.alpha", ALPHAS),
+         "gradient_flow": ("gradient_flow", "flow.gain", (0.9, 1.0, 1.1, 1.2))}
 WARMUP = 24
 
 
-async def measure(port: int, key: str, reruns: int, pid: int, fragment: bool) -> dict:
-    async with StreamlitClient(port, page="") as client:
+async def measure(port: int, page: str, key: str, values: tuple, reruns: int, pid: int,
+                  fragment: bool) -> dict:
+    async with StreamlitClient(port, page=page, timeout=120) as client:
         first = await client.open()
+        if first.status_name == "FINISHED_EARLY_FOR_RERUN":  # a first run can hand over to a rerun
+            first = await client.rerun()
         if not first.ok:
             raise RuntimeError(f"page did not load: {first.status_name}")
         for i in range(WARMUP):
-            await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=fragment)
+            await client.set_value(key, values[i % len(values)], fragment=fragment)
         cpu0, wall, messages = cpu_seconds(pid), [], []
         for i in range(reruns):
-            run = await client.set_value(key, ALPHAS[i % len(ALPHAS)], fragment=fragment)
+            run = await client.set_value(key, values[i % len(values)], fragment=fragment)
             if not run.ok or run.exceptions:
                 raise RuntimeError(f"rerun {i} failed: {run.status_name} {run.exceptions[:1]}")
             wall.append(run.latency_s * 1e3)
@@ -66,12 +74,13 @@ def script_cpu(runlog: Path, reruns: int, fragment: bool) -> float:
     return statistics.median(timed)
 
 
-def one(app: str, key: str, reruns: int, *, root: Path = REPO_ROOT, fragment: bool = False) -> dict:
+def one(app: str, page: str, key: str, values: tuple, reruns: int, *, root: Path = REPO_ROOT,
+        fragment: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         runlog = Path(tmp) / "runs.jsonl"
         server = InstrumentedServer(app, runlog=runlog, cwd=root, timeout=120)
         with server.start():
-            out = asyncio.run(measure(server.port, key, reruns, server.process.pid, fragment))
+            out = asyncio.run(measure(server.port, page, key, values, reruns, server.process.pid, fragment))
         out["script_cpu_ms_p50"] = script_cpu(runlog, reruns, fragment)
     return {k: round(v, 2) for k, v in out.items()}
 
@@ -88,18 +97,21 @@ def main(argv=None) -> int:
     ap.add_argument("--reruns", type=int, default=300)
     ap.add_argument("--against", metavar="REV", help="also measure the app at this git revision")
     ap.add_argument("--fragment", action="store_true", help="fragment reruns, not full ones")
+    ap.add_argument("--page", choices=sorted(PAGES), default="explorer",
+                    help="the app's page to rerun (the bare page is the reference either way)")
     args = ap.parse_args(argv)
-    results = {"app": one("app.py", "param.elu.alpha", args.reruns, fragment=args.fragment)}
+    page = PAGES[args.page]
+    results = {"app": one("app.py", *page, args.reruns, fragment=args.fragment)}
     if args.against:
         with tempfile.TemporaryDirectory() as tmp:
             root = at_revision(args.against, Path(tmp) / "before")
             try:
-                results[f"app@{args.against}"] = one("app.py", "param.elu.alpha", args.reruns, root=root,
+                results[f"app@{args.against}"] = one("app.py", *page, args.reruns, root=root,
                                                      fragment=args.fragment)
             finally:
                 subprocess.run(["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(root)],
                                capture_output=True)
-    results["bare"] = one("bench/bare_app.py", "alpha", args.reruns, fragment=False)
+    results["bare"] = one("bench/bare_app.py", "", "alpha", ALPHAS, args.reruns, fragment=False)
     print(json.dumps(results, indent=1))
     app, bare = results["app"], results["bare"]
     for k in ("script_cpu_ms_p50", "process_cpu_ms_per_rerun"):
