@@ -93,13 +93,13 @@ class PackedFrames:
     json: bytes
 
 
-def pack_frames(frames: "list[dict] | dict") -> PackedFrames:
-    raw = json.dumps(frames, separators=(",", ":"), allow_nan=False).encode()
-    return PackedFrames(hashlib.blake2b(raw, digest_size=12).hexdigest(), raw)
-
-
 def _json(value) -> bytes:
     return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+
+
+def pack_frames(frames: "list[dict] | dict") -> PackedFrames:
+    raw = _json(frames)
+    return PackedFrames(hashlib.blake2b(raw, digest_size=12).hexdigest(), raw)
 
 
 def _payload(figure: "PackedFrames | None", sliders: list[tuple[dict, bytes | None]], rest: dict) -> bytes:

@@ -76,8 +76,8 @@ export default function (component) {
   };
   // the data: one JSON document in bytes (ui/live_chart.py), parsed once
   const raw = component.data;
-  // The same bytes again, with the committed figure on screen (not a dragged frame, which a
-  // release on the value it started from must replace): nothing to draw.
+  // The same bytes again (a rerun that changed nothing in this chart), with the committed
+  // figure on screen rather than a dragged frame: nothing to parse or draw.
   if (raw instanceof Uint8Array && state.data && !root.dataset.shownParam && sameBytes(raw, state.raw)) {
     askForMissing(state.data.sliders);
     return () => {};
@@ -139,8 +139,8 @@ export default function (component) {
         state.dragging = null;
         const slider = state.data.sliders[k];
         const value = slider.values[+input.value];
-        // Released where the page already stands: the rerun sends the same chart, which
-        // Streamlit does not hand to this script again, so put the committed figure back here.
+        // Released on the value the page already shows: nothing new may come back to
+        // redraw, so put the committed figure back here.
         if (value === slider.values[slider.index]) state.showCommitted();
         state.pending[slider.name] = { value: value, until: Date.now() + 5000 };
         send("commit", { name: slider.name, value: value });
