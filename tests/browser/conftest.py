@@ -44,5 +44,10 @@ def app_url(streamlit_server) -> str:
 def page(browser):
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
+    # the page's own complaints, printed at teardown: pytest shows them beside a failure
+    said = []
+    page.on("console", lambda m: said.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: said.append(f"page error: {error}"))
     yield page
+    print("\n".join(said[-40:]))
     context.close()
