@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 from collections import OrderedDict
 from pathlib import Path
@@ -29,31 +30,69 @@ from typing import Callable, Sequence
 import plotly
 import streamlit as st
 
+from actlib.text import LANGUAGES, t
+
 _ASSETS = Path(__file__).parent / "assets"
 _STATIC = Path(__file__).parent.parent / "static" / "vendor"
 _SENT = "_live.sent"     # frame hashes this session's browser already holds
 MAX_REMEMBERED = 48      # below the browser's store (64), so a hash we skip is still there
 
 
-def _serve_plotly_js() -> None:
-    """Put the installed package's plotly.js where Streamlit's static serving finds it.
-    A copy (not a link: static serving refuses paths that resolve outside static/),
-    made at start and refreshed when the package changes; never committed (.gitignore)."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    target = _STATIC / "plotly.min.js"
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
+def _serve(source: Path, name: str) -> str:
+    """Put ``source`` where Streamlit's static serving finds it, as ``static/vendor/name``,
+    and return its address. A copy (not a link: static serving refuses paths that resolve
+    outside static/), made at start and refreshed when the source changes; never committed
+    (.gitignore). Written under a name of this process's own, then renamed: the school's
+    app processes start side by side."""
+    target = _STATIC / name
+    if not target.exists() or target.read_bytes() != source.read_bytes():
         _STATIC.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target.with_suffix(".tmp"))
-        target.with_suffix(".tmp").replace(target)
+        scratch = target.with_name(f"{name}.{os.getpid()}.tmp")
+        shutil.copyfile(source, scratch)
+        scratch.replace(target)
+    return f"app/static/vendor/{name}"
 
 
-_serve_plotly_js()
+PLOTLY_ADDRESS = _serve(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "plotly.min.js")
+# The chart's own script, named by its content so that a browser never runs a stale copy.
+_SCRIPT = _ASSETS / "live_chart.js"
+SCRIPT_ADDRESS = _serve(_SCRIPT, f"live_chart.{hashlib.blake2b(_SCRIPT.read_bytes(), digest_size=6).hexdigest()}.js")
+# What each element carries: a loader, not the script. Every delta of a component carries
+# its JS text and Streamlit hashes every message, so the ~10 KB script would travel (and be
+# hashed) once per chart per rerun; the browser fetches the module once and keeps it.
+_LOADER = """
+const live = (window.__actlabLive = window.__actlabLive || {});
+function load() {
+  live.module = live.module || import(new URL(%(script)s, document.baseURI).href).catch((error) => {
+    live.module = null;   // the next render tries again
+    throw error;
+  });
+  return live.module;
+}
+export default function (component) {
+  // a failed load says so on the chart; an error inside the script stays an error
+  load().then((module) => module.default(component, %(plotly)s), () => {
+    const note = component.parentElement.querySelector(".live-note");
+    if (note) { note.textContent = %(failed)s; note.hidden = false; }
+  });
+  return () => {};
+}
+"""
+
+
+def _loader() -> str:
+    return _LOADER % {"script": json.dumps(SCRIPT_ADDRESS), "plotly": json.dumps(PLOTLY_ADDRESS),
+                      # both languages: the script that knows the page's language is what failed
+                      "failed": json.dumps(" / ".join(t("chart.script_failed", lang) for lang in LANGUAGES),
+                                           ensure_ascii=False)}
+
+
 _COMPONENT = st.components.v2.component(
     "actlab.live_chart",
     html='<div class="live-root"><div class="live-sliders"></div><div class="live-plot"></div>'
          '<div class="live-caption" aria-live="polite"></div><div class="live-note" hidden></div></div>',
     css=(_ASSETS / "live_chart.css").read_text(),
-    js=(_ASSETS / "live_chart.js").read_text(),
+    js=_loader(),
     # in the page's DOM, not a shadow root: plotly.js puts its styles (toolbar, hover) in <head>
     isolate_styles=False,
 )
@@ -61,8 +100,8 @@ _COMPONENT = st.components.v2.component(
 # The same script, on an element with nothing to draw in (so no page or test can take it
 # for a chart): there it only starts loading plotly.js.
 _PRELOAD = st.components.v2.component(
-    "actlab.plotly_preload", html='<div class="live-preload" hidden></div>',
-    js=(_ASSETS / "live_chart.js").read_text(), isolate_styles=False)
+    "actlab.plotly_preload", html='<div class="live-preload" hidden></div>', js=_loader(),
+    isolate_styles=False)
 
 
 @dataclasses.dataclass

@@ -34,4 +34,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.csv": {"en": "Download CSV", "ja": "CSV をダウンロード"},
     "export.help": {"en": "The numbers this chart shows. The camera icon on the chart saves a PNG.",
                     "ja": "このグラフの数値です。グラフ上のカメラのアイコンで PNG 画像を保存できます。"},
+    "chart.script_failed": {"en": "The chart could not load its script. Reload the page.",
+                            "ja": "グラフのスクリプトを読み込めませんでした。ページを再読み込みしてください。"},
 }

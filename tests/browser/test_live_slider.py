@@ -10,6 +10,7 @@ the properties table. Every wait is on page state.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import numpy as np
@@ -204,3 +205,19 @@ def test_release_where_the_drag_began_brings_back_the_committed_chart(page: Page
     x, y = trace(read_live(page), t("flow.measured"))
     want = np.asarray(flow.gradient_flow(flow_config(SMALL | {"gain": str(first)})).log10_grad, dtype=float)
     np.testing.assert_allclose(y, want, atol=2e-4)
+
+
+def test_a_chart_whose_script_does_not_load_says_so(page: Page, app_url: str):
+    """The chart's script comes from the static folder (ui/live_chart.py): a proxy or a
+    cache that fails it must leave words on the page, not a blank where the chart was."""
+    page.route(re.compile(r".*/app/static/vendor/live_chart\.[0-9a-f]+\.js$"),
+               lambda route: route.fulfill(status=404, body="not here"))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{app_url}/?act=elu&alpha=1")
+    note = page.locator(".live-root .live-note").first
+    expect(note).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(note).to_contain_text(t("chart.script_failed", "en"))
+    expect(note).to_contain_text(t("chart.script_failed", "ja"))
+    assert page.locator(".live-root .main-svg").count() == 0
+    assert errors == []

@@ -2,18 +2,20 @@
 // Python sends the committed figure and, per slider, one precomputed frame per step
 // (JAX-computed on the server); while a thumb moves this only swaps frames, and on
 // release (or an arrow key) it reports the value so that Python commits it.
-// plotly.js comes from the installed `plotly` package via the app's static folder.
+// Served from the app's static folder and imported once per page by each element's
+// loader (ui/live_chart.py), which passes where plotly.js is (copied there from the
+// installed `plotly` package).
 
-const PLOTLY_SRC = "app/static/vendor/plotly.min.js";
 const frameStore = (window.__actlabFrames = window.__actlabFrames || new Map());
 const MAX_STORED = 64;
 
+let plotlySrc = null;
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__actlabPlotly) {
     window.__actlabPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = new URL(PLOTLY_SRC, document.baseURI).href;
+      script.src = new URL(plotlySrc, document.baseURI).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => { window.__actlabPlotly = null; reject(new Error("plotly.js did not load")); };
       document.head.appendChild(script);
@@ -55,7 +57,8 @@ function sameBytes(a, b) {
 }
 const decoder = new TextDecoder();
 
-export default function (component) {
+export default function (component, plotlyAt) {
+  plotlySrc = plotlyAt;
   const { parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".live-root");
   if (!root) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
@@ -190,13 +193,24 @@ export default function (component) {
   const touch = window.matchMedia("(pointer: coarse)").matches;
   const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {},
                                touch ? { displayModeBar: false } : {});
-  function paint(traces, layout, frames) {
-    return loadPlotly().then((Plotly) => {
-      const figure = { data: traces, layout: touch ? Object.assign({}, layout, { dragmode: false }) : layout,
-                       config: config };
-      if (frames) figure.frames = frames;
-      return Plotly.react(chart, figure);
-    }).then(() => {
+  // One Plotly call at a time on this chart, the latest request drawn and the ones it
+  // replaced dropped. Plotly.react given a new config (the download's file name holds the
+  // parameter's value) replots and then reacts again; two such calls in flight on one
+  // chart undo each other's config forever, and the tab froze (quick arrow presses).
+  // ``after`` runs once this request is on screen, never for a dropped one.
+  function paint(traces, layout, frames, after) {
+    const figure = { data: traces, layout: touch ? Object.assign({}, layout, { dragmode: false }) : layout,
+                     config: config };
+    if (frames) figure.frames = frames;
+    state.nextPaint = { figure, after };
+    if (!state.painting) drawNext();
+  }
+  function drawNext() {
+    const job = state.nextPaint;
+    state.nextPaint = null;
+    state.painting = !!job;
+    if (!job) return;
+    const drawn = loadPlotly().then((Plotly) => Plotly.react(chart, job.figure)).then(() => {
       fingerSizedButtons(chart);
       if (!state.buttonsHooked) {   // Plotly redraws its buttons on a resize and on Play
         chart.on("plotly_afterplot", () => fingerSizedButtons(chart));
@@ -204,7 +218,10 @@ export default function (component) {
       }
       state.painted += 1;
       root.dataset.painted = String(state.painted);
+      if (job.after) job.after();
     });
+    // a failed paint still lets the next one run, and stays an error on the page
+    drawn.then(drawNext, (error) => { drawNext(); throw error; });
   }
   // While dragging: at most one paint per animation frame, always the latest step.
   function show(k, i, live) {
@@ -230,7 +247,7 @@ export default function (component) {
       const layout = Object.assign({}, state.data.figure.layout, frame.layout || {});
       delete layout.updatemenus;   // the committed figure's animation controls wait for release
       delete layout.sliders;
-      paint(expand(frame.data, state.data.figure.data), layout, null).then(() => {
+      paint(expand(frame.data, state.data.figure.data), layout, null, () => {
         root.dataset.shownParam = s.name;
         root.dataset.shownValue = String(s.values[ii]);
         caption.textContent = frame.text || "";
@@ -245,7 +262,7 @@ export default function (component) {
     state.livePending = null;   // a dragged frame still waiting to be painted
     caption.textContent = now.text || "";
     if (!now.figure) return;
-    paint(now.figure.data, now.figure.layout, now.figure.frames || null).then(() => {
+    paint(now.figure.data, now.figure.layout, now.figure.frames || null, () => {
       root.dataset.shownParam = "";
       root.dataset.shownValue = "";
     });
