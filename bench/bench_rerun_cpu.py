@@ -12,7 +12,8 @@ and their ratios. The two run one after the other in the same invocation, so the
 ratio is the figure to compare across machines.
 
     --against REV   also measure the app as it was at REV (a git worktree in a temp dir,
-                    the same Python), in the same run: "before" and "after" on one machine
+                    the same Python), in the same run: "before" and "after" on one machine,
+                    each twice (now, before, before, now) and averaged
     --fragment      fragment reruns (what a slider's release sends) instead of full ones
     --page gradient_flow   rerun the gradient page (gain over four stacks, each computed
                     once, in the warm-up) instead of the explorer
@@ -101,16 +102,24 @@ def main(argv=None) -> int:
                     help="the app's page to rerun (the bare page is the reference either way)")
     args = ap.parse_args(argv)
     page = PAGES[args.page]
-    results = {"app": one("app.py", *page, args.reruns, fragment=args.fragment)}
-    if args.against:
+    if not args.against:
+        results = {"app": one("app.py", *page, args.reruns, fragment=args.fragment)}
+    else:
+        # In the order app, before, before, app (each a server of its own), each side the
+        # mean of its two: whichever ran first measured ~12% more (the same commit
+        # against itself, one run each), and this order cancels that and any drift.
         with tempfile.TemporaryDirectory() as tmp:
             root = at_revision(args.against, Path(tmp) / "before")
             try:
-                results[f"app@{args.against}"] = one("app.py", *page, args.reruns, root=root,
-                                                     fragment=args.fragment)
+                runs = {"app": [], f"app@{args.against}": []}
+                for side in ("app", f"app@{args.against}", f"app@{args.against}", "app"):
+                    runs[side].append(one("app.py", *page, args.reruns, fragment=args.fragment,
+                                          root=REPO_ROOT if side == "app" else root))
             finally:
                 subprocess.run(["git", "-C", str(REPO_ROOT), "worktree", "remove", "--force", str(root)],
                                capture_output=True)
+        results = {side: {k: round(statistics.mean(r[k] for r in pair), 2) for k in pair[0]}
+                   for side, pair in runs.items()}
     results["bare"] = one("bench/bare_app.py", "", "alpha", ALPHAS, args.reruns, fragment=False)
     print(json.dumps(results, indent=1))
     app, bare = results["app"], results["bare"]
