@@ -221,3 +221,20 @@ def test_a_chart_whose_script_does_not_load_says_so(page: Page, app_url: str):
     expect(note).to_contain_text(t("chart.script_failed", "ja"))
     assert page.locator(".live-root .main-svg").count() == 0
     assert errors == []
+
+
+def test_a_drag_after_a_commit_draws_with_the_committed_config(page: Page, app_url: str):
+    """The sliders' listeners were made by the page's first render; a dragged frame must
+    still be drawn with the chart's latest config (its download name holds alpha), or
+    Plotly replots the whole chart at the drag's first step and again on release."""
+    page.goto(f"{app_url}/?act=elu&alpha=1")
+    slider = page.get_by_role("slider", name="alpha", exact=True)
+    expect(slider).to_have_attribute("aria-valuetext", "1.00", timeout=FIRST_LOAD_MS)
+    slider.press("ArrowRight")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('alpha') === '1.05'",
+                           timeout=RERUN_MS)
+    download_name = ("() => { const gd = document.querySelector('.live-root .live-plot');"
+                     " return gd && gd._context && gd._context.toImageButtonOptions.filename; }")
+    page.wait_for_function(f"() => ({download_name})() === 'activation_elu_alpha1.05'", timeout=RERUN_MS)
+    for _ in drag_steps(page, "alpha", [0.3, 0.35, 0.4]):
+        assert page.evaluate(download_name) == "activation_elu_alpha1.05"

@@ -191,7 +191,10 @@ export default function (component, plotlyAt) {
   // zoom and pan tools fight the finger, and on a phone it covers the title and legend
   // (Plotly draws it 44 px high for touch). A mouse drags a zoom box, with the toolbar.
   const touch = window.matchMedia("(pointer: coarse)").matches;
-  const config = Object.assign({ responsive: true, displaylogo: false }, data.config || {},
+  // on state, not in this render's closure: the sliders' listeners were made by an
+  // earlier render, and a dragged frame drawn with that render's config (its download
+  // name) would make Plotly replot the whole chart at the drag's first step and again on release
+  state.config = Object.assign({ responsive: true, displaylogo: false }, data.config || {},
                                touch ? { displayModeBar: false } : {});
   // One Plotly call at a time on this chart, the latest request drawn and the ones it
   // replaced dropped. Plotly.react given a new config (the download's file name holds the
@@ -200,7 +203,7 @@ export default function (component, plotlyAt) {
   // ``after`` runs once this request is on screen, never for a dropped one.
   function paint(traces, layout, frames, after) {
     const figure = { data: traces, layout: touch ? Object.assign({}, layout, { dragmode: false }) : layout,
-                     config: config };
+                     config: state.config };
     if (frames) figure.frames = frames;
     state.nextPaint = { figure, after };
     if (!state.painting) drawNext();
