@@ -9,6 +9,8 @@ load that fails is tests/browser/test_live_slider.py's.)
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import plotly
@@ -42,5 +44,16 @@ def test_every_element_imports_the_script_instead_of_carrying_it(monkeypatch):
         assert re.fullmatch(r"app/static/vendor/live_chart\.[0-9a-f]{12}\.js", module), module
         (plotly_at,) = re.findall(r'module\.default\(component, "([^"]+)"\)', js)
         assert served(plotly_at).read_bytes() == PLOTLY.read_bytes()
-        # a failed load is told in both languages, from the catalogue
-        assert t("chart.script_failed", "en") in js and t("chart.script_failed", "ja") in js
+        # a chart's failed load is told in both languages, from the catalogue
+        if element.proto.component_name == "actlab.live_chart":
+            assert t("chart.script_failed", "en") in js and t("chart.script_failed", "ja") in js
+
+
+def test_importing_the_chart_module_loads_neither_actlib_nor_jax():
+    """app.py imports it first so that the preloader goes out before JAX loads; importing
+    actlib.text from it then ran into actlib's own import of the catalogue (a cycle that
+    broke every page of a freshly started school process)."""
+    check = "import sys, ui.live_chart; print(sorted(m for m in ('actlib', 'jax') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -27,10 +27,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
 
+import functools
+
 import plotly
 import streamlit as st
-
-from actlib.text import LANGUAGES, t
 
 _ASSETS = Path(__file__).parent / "assets"
 _STATIC = Path(__file__).parent.parent / "static" / "vendor"
@@ -80,27 +80,33 @@ export default function (component) {
 """
 
 
-def _loader() -> str:
+def _loader(failed: str) -> str:
     return _LOADER % {"script": json.dumps(SCRIPT_ADDRESS), "plotly": json.dumps(PLOTLY_ADDRESS),
-                      # both languages: the script that knows the page's language is what failed
-                      "failed": json.dumps(" / ".join(t("chart.script_failed", lang) for lang in LANGUAGES),
-                                           ensure_ascii=False)}
+                      "failed": json.dumps(failed, ensure_ascii=False)}
 
 
-_COMPONENT = st.components.v2.component(
-    "actlab.live_chart",
-    html='<div class="live-root"><div class="live-sliders"></div><div class="live-plot"></div>'
-         '<div class="live-caption" aria-live="polite"></div><div class="live-note" hidden></div></div>',
-    css=(_ASSETS / "live_chart.css").read_text(),
-    js=_loader(),
-    # in the page's DOM, not a shadow root: plotly.js puts its styles (toolbar, hover) in <head>
-    isolate_styles=False,
-)
+@functools.cache
+def _chart_component():
+    """Registered on the first chart, not at import: app.py imports this module before
+    anything loads actlib (and JAX with it), so that the preloader goes out first."""
+    from actlib.text import LANGUAGES, t
+
+    return st.components.v2.component(
+        "actlab.live_chart",
+        html='<div class="live-root"><div class="live-sliders"></div><div class="live-plot"></div>'
+             '<div class="live-caption" aria-live="polite"></div><div class="live-note" hidden></div></div>',
+        css=(_ASSETS / "live_chart.css").read_text(),
+        # a failed load is told in both languages: the script that knows the page's is what failed
+        js=_loader(" / ".join(t("chart.script_failed", lang) for lang in LANGUAGES)),
+        # in the page's DOM, not a shadow root: plotly.js puts its styles (toolbar, hover) in <head>
+        isolate_styles=False,
+    )
+
 
 # The same script, on an element with nothing to draw in (so no page or test can take it
 # for a chart): there it only starts loading plotly.js.
 _PRELOAD = st.components.v2.component(
-    "actlab.plotly_preload", html='<div class="live-preload" hidden></div>', js=_loader(),
+    "actlab.plotly_preload", html='<div class="live-preload" hidden></div>', js=_loader(""),
     isolate_styles=False)
 
 
@@ -198,7 +204,7 @@ def live_chart(key: str, figure: "dict | PackedFrames | None", sliders: Sequence
     if figure is not None and not isinstance(figure, PackedFrames):
         figure = pack_frames(figure)
     by_name = {s.name: s.key for s in sliders}
-    return _COMPONENT(
+    return _chart_component()(
         key=key, data=_payload(figure, rows, {
             "text": text, "note": note, "presenter": presenter, "config": config or {},
             "sliders_position": "below" if sliders_below else "above"}),
