@@ -19,6 +19,7 @@ element's identity), escaping every quote of the cached JSON strings inside it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -26,8 +27,6 @@ import shutil
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
-
-import functools
 
 import plotly
 import streamlit as st
@@ -58,7 +57,7 @@ PLOTLY_ADDRESS = _serve(Path(plotly.__file__).parent / "package_data" / "plotly.
 _SCRIPT = _ASSETS / "live_chart.js"
 SCRIPT_ADDRESS = _serve(_SCRIPT, f"live_chart.{hashlib.blake2b(_SCRIPT.read_bytes(), digest_size=6).hexdigest()}.js")
 # What each element carries: a loader, not the script. Every delta of a component carries
-# its JS text and Streamlit hashes every message, so the ~10 KB script would travel (and be
+# its JS text and Streamlit hashes every message, so the 12 KB script would travel (and be
 # hashed) once per chart per rerun; the browser fetches the module once and keeps it.
 _LOADER = """
 const live = (window.__actlabLive = window.__actlabLive || {});
