@@ -42,7 +42,7 @@ def test_every_element_imports_the_script_instead_of_carrying_it(monkeypatch):
         assert served(module).read_bytes() == SCRIPT.read_bytes()
         # a content-named file: a browser holding an older copy asks for a new name
         assert re.fullmatch(r"app/static/vendor/live_chart\.[0-9a-f]{12}\.js", module), module
-        (plotly_at,) = re.findall(r'module\.default\(component, "([^"]+)"\)', js)
+        (plotly_at,) = re.findall(r'script\.src = new URL\("([^"]+)"', js)
         assert served(plotly_at).read_bytes() == PLOTLY.read_bytes()
         # a chart's failed load is told in both languages, from the catalogue
         if element.proto.component_name == "actlab.live_chart":

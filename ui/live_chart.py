@@ -61,6 +61,18 @@ SCRIPT_ADDRESS = _serve(_SCRIPT, f"live_chart.{hashlib.blake2b(_SCRIPT.read_byte
 # hashed) once per chart per rerun; the browser fetches the module once and keeps it.
 _LOADER = """
 const live = (window.__actlabLive = window.__actlabLive || {});
+// plotly.js as a classic script, once per page; the chart's script gets this function
+function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  live.plotly = live.plotly || new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = new URL(%(plotly)s, document.baseURI).href;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => { live.plotly = null; reject(new Error("plotly.js did not load")); };
+    document.head.appendChild(script);
+  });
+  return live.plotly;
+}
 function load() {
   live.module = live.module || import(new URL(%(script)s, document.baseURI).href).catch((error) => {
     live.module = null;   // the next render tries again
@@ -69,8 +81,10 @@ function load() {
   return live.module;
 }
 export default function (component) {
+  // both downloads at once: plotly.js (3.6 MB) need not wait for the 12 KB script
+  plotly().catch(() => {});
   // a failed load says so on the chart; an error inside the script stays an error
-  load().then((module) => module.default(component, %(plotly)s), () => {
+  load().then((module) => module.default(component, plotly), () => {
     const note = component.parentElement.querySelector(".live-note");
     if (note) { note.textContent = %(failed)s; note.hidden = false; }
   });

@@ -35,7 +35,7 @@ RENDERS = r"""async ({script, payloads}) => {
   const module = await import(script);
   const parentElement = document.getElementById('parent');
   const render = (text) => module.default(
-    {parentElement, data: new TextEncoder().encode(text), setStateValue: () => {}}, 'unused');
+    {parentElement, data: new TextEncoder().encode(text), setStateValue: () => {}}, async () => window.Plotly);
   const settle = () => new Promise((r) => setTimeout(r, 20));
   render(payloads[0]); await settle();   // first paint running
   render(payloads[1]); render(payloads[2]); await settle();   // both wait; the second replaces the first

@@ -3,26 +3,11 @@
 // (JAX-computed on the server); while a thumb moves this only swaps frames, and on
 // release (or an arrow key) it reports the value so that Python commits it.
 // Served from the app's static folder and imported once per page by each element's
-// loader (ui/live_chart.py), which passes where plotly.js is (copied there from the
-// installed `plotly` package).
+// loader (ui/live_chart.py), which passes a function that loads plotly.js (copied to the
+// static folder from the installed `plotly` package) and resolves to it.
 
 const frameStore = (window.__actlabFrames = window.__actlabFrames || new Map());
 const MAX_STORED = 64;
-
-let plotlySrc = null;
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__actlabPlotly) {
-    window.__actlabPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL(plotlySrc, document.baseURI).href;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { window.__actlabPlotly = null; reject(new Error("plotly.js did not load")); };
-      document.head.appendChild(script);
-    });
-  }
-  return window.__actlabPlotly;
-}
 
 function remember(ref, frames) {
   frameStore.delete(ref);
@@ -57,14 +42,10 @@ function sameBytes(a, b) {
 }
 const decoder = new TextDecoder();
 
-export default function (component, plotlyAt) {
-  plotlySrc = plotlyAt;
+export default function (component, loadPlotly) {
   const { parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".live-root");
-  if (!root) {   // ui/live_chart.py's preload(): fetch plotly.js now, draw nothing
-    loadPlotly().catch(() => {});
-    return () => {};
-  }
+  if (!root) return () => {};   // ui/live_chart.py's preload(): the loader fetches plotly.js
   const state = root.__live || (root.__live = { dragging: null, painted: 0, pending: {} });
   // state values (not triggers): Python's change callbacks read them from session state;
   // the sequence number makes every release a change, even to the same value
