@@ -145,8 +145,6 @@ def warm_flow(state: dict, views: tuple[str, ...]) -> None:
         flow.training_trace(cfg, steps=steps, learning_rate=float(state["flow.learning_rate"]))
 
 
-FIRST_VISIT = 2  # WARM_LINKS[:2]: the two pages as a first visit opens them
-
 
 def warm_up(links: Iterable[WarmLink] = WARM_LINKS,
             report: Optional[Callable[[WarmLink, float], None]] = None,

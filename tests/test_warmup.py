@@ -146,3 +146,44 @@ def test_the_warm_up_waits_for_the_port_streamlit_is_given(monkeypatch):
     start = time.monotonic()
     launch.wait_until_listening(port, patience=0.3)
     assert 0.25 < time.monotonic() - start < 3
+
+
+def test_the_warm_up_waits_while_another_thread_or_process_is_busy():
+    """wait_until_quiet: a busy thread of the server (a visitor's script) or a busy process
+    elsewhere on the machine (a browser drawing the first page) holds the warm-up back until
+    its patience runs out; with both quiet it goes at once."""
+    import threading
+    import time
+
+    from ui import launch
+
+    def waited(**kwargs) -> float:
+        start = time.monotonic()
+        launch.wait_until_quiet(patience=0.6, **kwargs)
+        return time.monotonic() - start
+
+    never_busy = lambda: 0.0  # noqa: E731 - a machine where nothing else runs
+    assert waited(machine=never_busy) < 0.6 and waited(machine=lambda: None) < 0.6
+
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            pass
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        assert waited(machine=never_busy) >= 0.6
+    finally:
+        stop.set()
+        spinner.join()
+
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        assert launch.machine_busy_seconds() is not None   # Linux, where the tests run
+        assert waited() >= 0.6
+    finally:
+        busy.kill()
+        busy.wait()

@@ -8,9 +8,9 @@ process it
    so they hold before anything imports JAX: a restarted server loads what it
    compiled before instead of compiling it again;
 2. starts a background thread that, once the server listens, imports the library and
-   compiles what the pages will ask for (``actlib.warmup.WARM_LINKS``): the two pages' defaults at once, then
-   the presets, the lessons and the rest, each when the server is not busy serving a
-   visitor (:func:`wait_until_quiet`);
+   compiles what the pages will ask for (``actlib.warmup.WARM_LINKS``): the two pages'
+   defaults, then the presets, the lessons and the rest, each when neither a visitor's
+   script nor another process on the machine is busy (:func:`wait_until_quiet`);
 3. runs Streamlit's own command line, ``streamlit run SCRIPT ...``, in the main thread,
    with ui/failover.py installed (a student moved here from a dead process keeps working).
 
@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "jax"
@@ -47,16 +48,34 @@ def cache_env(directory: os.PathLike | str) -> dict[str, str]:
             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"}
 
 
-def wait_until_quiet(busy_share: float = 0.2, window: float = 0.1, patience: float = 30.0) -> None:
-    """Wait (at most ``patience`` s) until the process's other threads used less than
-    ``busy_share`` of a core over ``window`` s: a visitor's script run goes first, and the
-    warm-up takes the idle moments in between."""
+def machine_busy_seconds() -> float | None:
+    """CPU seconds every process on this machine has used since boot (Linux's /proc/stat:
+    all but idle and I/O wait), or None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = sum(fields[3:5])   # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")   # user .. steal; guest is in user
+
+
+def wait_until_quiet(busy_share: float = 0.2, machine_share: float = 0.5, window: float = 0.1,
+                     patience: float = 30.0, machine: Callable[[], float | None] = machine_busy_seconds) -> None:
+    """Wait (at most ``patience`` s) until, over ``window`` s, the process's other threads
+    used less than ``busy_share`` of a core and the machine's other processes less than
+    ``machine_share``: a visitor's script run goes first, and so does a browser on the same
+    machine (the teacher's laptop: drawing the first page is a core's work for seconds).
+    The warm-up takes the idle moments in between."""
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        process, own = time.process_time(), time.thread_time()
+        process, own, total = time.process_time(), time.thread_time(), machine()
         time.sleep(window)
-        others = (time.process_time() - process) - (time.thread_time() - own)
-        if others < busy_share * window:
+        used = time.process_time() - process
+        others = used - (time.thread_time() - own)
+        after = machine()
+        elsewhere = 0.0 if total is None or after is None else after - total - used
+        if others < busy_share * window and elsewhere < machine_share * window:
             return
 
 
@@ -82,16 +101,18 @@ def wait_until_listening(port: int, patience: float = 20.0) -> None:
 
 
 def _warm_up(port: int) -> None:
-    # JAX's import (~1.4 s of Python, holding the GIL) waits until the server listens:
+    # JAX's import (~1 s of Python, holding the GIL) waits until the server listens:
     # started together, it delayed the server's health answer from ~0.8 s to ~2.5 s
     # (measured in Chromium); started now, it runs while the browser loads the page.
     wait_until_listening(port)
     start = time.perf_counter()
     from actlib import warmup  # imports JAX: here, not in the thread that starts the server
 
-    # the first visit's programs at once; the rest (presets, lessons, other views and
-    # activations) when the server is not busy serving someone
-    warmup.warm_up(before=lambda i: i >= warmup.FIRST_VISIT and wait_until_quiet())
+    # Each page state when nothing else is busy. A visitor who comes first computes their
+    # own page (the warm-up would only compute it a second time beside them, sharing the
+    # GIL), and then the warm-up finds it done; the flow page's defaults alone are ~4 s of
+    # CPU from a full cache, which took a core from the browser drawing the first chart.
+    warmup.warm_up(before=lambda i: wait_until_quiet())
     print(f"warm-up: {len(warmup.WARM_LINKS)} page states compiled in "
           f"{time.perf_counter() - start:.1f} s", flush=True)
 
