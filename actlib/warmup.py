@@ -145,16 +145,15 @@ def warm_flow(state: dict, views: tuple[str, ...]) -> None:
         flow.training_trace(cfg, steps=steps, learning_rate=float(state["flow.learning_rate"]))
 
 
-
 def warm_up(links: Iterable[WarmLink] = WARM_LINKS,
             report: Optional[Callable[[WarmLink, float], None]] = None,
-            before: Optional[Callable[[int], None]] = None) -> None:
-    """Compute each link's page state once. ``before(i)``, if given, is called before the
-    i-th link (the launcher waits there while visitors keep the server busy). A link that
+            before: Optional[Callable[[], None]] = None) -> None:
+    """Compute each link's page state once. ``before()``, if given, is called before each
+    link (the launcher waits there while anything else keeps the machine busy). A link that
     fails is reported and skipped: a warm-up must never take the server down."""
-    for i, link in enumerate(links):
+    for link in links:
         if before is not None:
-            before(i)
+            before()
         start = time.perf_counter()
         try:
             state = page_state(link)

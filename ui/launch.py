@@ -112,7 +112,7 @@ def _warm_up(port: int) -> None:
     # own page (the warm-up would only compute it a second time beside them, sharing the
     # GIL), and then the warm-up finds it done; the flow page's defaults alone are ~4 s of
     # CPU from a full cache, which took a core from the browser drawing the first chart.
-    warmup.warm_up(before=lambda i: wait_until_quiet())
+    warmup.warm_up(before=wait_until_quiet)
     print(f"warm-up: {len(warmup.WARM_LINKS)} page states compiled in "
           f"{time.perf_counter() - start:.1f} s", flush=True)
 
