@@ -172,19 +172,12 @@ SETTLED = """(n) => window.__sockets >= n && document.querySelector('[data-testi
   && !!document.querySelector('.live-plot.js-plotly-plot .scatterlayer .trace, [data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace')"""
 
 
-def wait_for(read, want, timeout: float = 10.0):
-    """``read()`` until it returns ``want`` (or the time is up); its last value."""
-    deadline = time.monotonic() + timeout
-    while (value := read()) != want and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return value
-
-
 # The issue's goal is 10 s to the student's view on the other process. Here that is a
 # ceiling, not the measurement: the other process may first compile this stack's sweeps
 # (a fresh clone's empty JAX cache, a loaded 2-core CI machine), so the test checks that
 # the view comes back and is the link's, within a minute.
 RECOVER_MS = 60_000
+SCRIPT_STATE = "document.querySelector('[data-testid=\"stApp\"]').getAttribute('data-test-script-state')"
 
 
 @pytest.mark.browser
@@ -220,25 +213,33 @@ def test_a_student_keeps_the_view_when_their_process_dies(chromium):
         school.apps[served_by].send_signal(signal.SIGKILL)   # the process dies mid-lesson
         school.apps[served_by].wait(10)
         # the browser reconnects by itself, through nginx, to the other process: a new
-        # session there, which has run nothing yet (the page still shows the old view)
+        # session there, which the browser asks for a full rerun with every widget's value
         page.wait_for_function(f"window.__sockets >= {sockets + 1}", timeout=RECOVER_MS)
-        # the student's next move: the new process runs the whole page from the URL
-        # (ui/failover.py), so the view is the link's again; that one move is not applied
-        runs = "window.__runs"
-        page.evaluate(f"""() => {{ {runs} = 0; new MutationObserver(() => {{
-            if (document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state')
-                === 'running') {runs} += 1; }}).observe(document.querySelector('[data-testid="stApp"]'),
-            {{attributes: true, attributeFilter: ['data-test-script-state']}}); }}""")
+        # the student moves at once, maybe before that run has registered the slider's
+        # fragment: ui/failover.py makes such a move a full rerun instead of a dropped one
         depth = labelled_slider(page, t("flow.depth"))
         depth.focus()
         depth.press("ArrowRight")
-        page.wait_for_function(f"{runs} >= 1", timeout=RECOVER_MS)
-        page.wait_for_function(SETTLED, arg=sockets + 1, timeout=RECOVER_MS)
-        wait_trace(page, t("flow.measured"), length=31, timeout=RECOVER_MS)
-        assert query_of(page.url) == before, "the link lost something"
-        shown = wait_for(lambda: (slider_values(page, t("flow.depth")), slider_values(page, t("flow.gain"))),
-                         ([31], [1.5]))
-        assert shown == ([31], [1.5]), shown
+        # the page settles on one view whose slider and address agree: the link's values,
+        # at depth 31 (the move is not applied: ui/failover.py says why) or 32, never a
+        # slider at 32 over a server still at 31
+        def view():
+            return (page.evaluate(SCRIPT_STATE), query_of(page.url).get("depth"),
+                    slider_values(page, t("flow.depth")))
+
+        def settled(v) -> bool:
+            return v[0] == "notRunning" and v[1] in ("31", "32") and v[2] == [float(v[1])]
+
+        deadline = time.monotonic() + RECOVER_MS / 1000
+        while not (settled(shown := view()) and (time.sleep(0.5) or view() == shown)):
+            assert time.monotonic() < deadline, f"no settled view (script, address, slider): {shown}"
+            time.sleep(0.1)
+        now = int(shown[1])
+        wait_trace(page, t("flow.measured"), length=now, timeout=RECOVER_MS)
+        assert query_of(page.url) == before | {"depth": str(now)}, "the link lost something"
+        assert slider_values(page, t("flow.gain")) == [1.5]
+        survivor = next(a for a in school.apps if a != served_by).rsplit(":", 1)[1]
+        assert "does not exist anymore" not in school.log(f"app-{survivor}.log"), "a move was dropped"
         expect(page.get_by_role("combobox", name=t("flow.activation"))).to_have_value(t("act.sigmoid.title"))
         status = page.request.get(f"{school.url}/_stcore/health")
         assert status.ok and status.headers[PROCESS.lower()] != served_by
@@ -246,7 +247,7 @@ def test_a_student_keeps_the_view_when_their_process_dies(chromium):
         depth = labelled_slider(page, t("flow.depth"))
         depth.focus()
         depth.press("ArrowRight")
-        wait_url(page, "/gradient_flow", **(link | {"depth": "32"}))
-        wait_trace(page, t("flow.measured"), length=32)
+        wait_url(page, "/gradient_flow", **(link | {"depth": str(now + 1)}))
+        wait_trace(page, t("flow.measured"), length=now + 1)
         assert errors == [], errors
         context.close()
