@@ -227,12 +227,18 @@ def test_a_student_keeps_the_view_when_their_process_dies(chromium):
             return (page.evaluate(SCRIPT_STATE), query_of(page.url).get("depth"),
                     slider_values(page, t("flow.depth")))
 
-        def settled(v) -> bool:
-            return v[0] == "notRunning" and v[1] in ("31", "32") and v[2] == [float(v[1])]
+        def settled_view():
+            """The view once the script is idle, the address at 31 or 32 and the slider
+            there too, unchanged half a second later; else None."""
+            first = view()
+            if not (first[0] == "notRunning" and first[1] in ("31", "32") and first[2] == [float(first[1])]):
+                return None
+            time.sleep(0.5)
+            return first if view() == first else None
 
         deadline = time.monotonic() + RECOVER_MS / 1000
-        while not (settled(shown := view()) and (time.sleep(0.5) or view() == shown)):
-            assert time.monotonic() < deadline, f"no settled view (script, address, slider): {shown}"
+        while (shown := settled_view()) is None:
+            assert time.monotonic() < deadline, f"no settled view (script, address, slider): {view()}"
             time.sleep(0.1)
         now = int(shown[1])
         wait_trace(page, t("flow.measured"), length=now, timeout=RECOVER_MS)
