@@ -18,8 +18,12 @@ COLORSCALE = "Viridis"  # perceptually uniform, readable in grey
 
 
 def _rounded(values) -> list:
-    """Floats rounded for a small JSON payload; non-finite values become gaps."""
-    return [round(float(v), 4) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
+    """Floats rounded to 4 decimals for a small JSON payload; non-finite values become gaps.
+    In numpy, not a Python loop: a live slider's frames round ~20,000 values."""
+    values = np.asarray(values, dtype=float)
+    rounded = np.round(values, 4).astype(object)
+    rounded[~np.isfinite(values)] = None
+    return rounded.tolist()
 
 
 def _font(presenter: bool) -> int:
@@ -81,15 +85,19 @@ def backward_animation(log10_grad, theory=None, *, labels: dict[str, str],
     if cutoffs[-1] != 0:
         cutoffs.append(0)
 
-    finite = np.isfinite(grad)
+    # Each frame is a suffix of the same lists: rounded once here, sliced per frame (a
+    # frame's own rounding was most of a deep stack's figure time on a busy server).
+    all_x, all_y = layers.tolist(), _rounded(grad)
+    keep = np.flatnonzero(np.isfinite(grad))  # markers only for measurable layers:
+    kept_x, kept_y = layers[keep].tolist(), _rounded(grad[keep])  # a marker colour or
+    kept_size = _rounded(sizes[keep] * big)                       # size cannot be missing
 
     def revealed(start: int) -> list[dict]:
-        # markers only for measurable layers: a marker colour or size cannot be missing
-        keep = np.flatnonzero(finite[start:]) + start
+        k = int(np.searchsorted(keep, start))  # the first measurable layer from ``start``
         return [
-            {"type": "scatter", "x": layers[start:].tolist(), "y": _rounded(grad[start:])},
-            {"type": "scatter", "x": layers[keep].tolist(), "y": _rounded(grad[keep]),
-             "marker": {"size": _rounded(sizes[keep] * big), "color": _rounded(grad[keep]),
+            {"type": "scatter", "x": all_x[start:], "y": all_y[start:]},
+            {"type": "scatter", "x": kept_x[k:], "y": kept_y[k:],
+             "marker": {"size": kept_size[k:], "color": kept_y[k:],
                         "colorscale": COLORSCALE, "cmin": lo, "cmax": hi,
                         "line": {"width": 1, "color": "#333"},
                         # no colour bar: the colour repeats the y axis, and the bar
