@@ -191,6 +191,11 @@ class StreamlitClient:
         self.states: dict[str, WidgetState] = {}      # widget id -> what we'd send
         self._seq = 0                                  # live sliders' commit numbers
         self._cache: dict[str, list] = {}             # hash -> [ForwardMsg, run count, fragment]
+        # path -> (element, its live chart data): parsed once per element this client holds.
+        # Parsed on every widget look-up (3 or 4 per move, each a few hundred kB of JSON), it
+        # was 78 % of a 40-student load generator's time (py-spy), enough to saturate it: the
+        # latencies it measured were mostly its own queue.
+        self._live_data: dict[tuple[int, ...], tuple[Element, dict]] = {}
         self._run_count = 0
         self._max_age = DEFAULT_MAX_CACHED_MESSAGE_AGE
         self.runs = 0
@@ -233,13 +238,19 @@ class StreamlitClient:
             proto = getattr(element, kind)
             wid = getattr(proto, "id", "") if kind != "plotly_chart" else ""
             if kind == "bidi_component" and proto.component_name == LIVE_CHART:
-                for slider in live_chart_data(proto)["sliders"]:  # ui/live_chart.py's sliders
+                for slider in self._live_chart(path, element)["sliders"]:  # ui/live_chart.py's sliders
                     live = LiveSlider(proto.id, **{k: slider[k] for k in ("key", "name", "values", "index")})
                     out[f"{proto.id}-{slider['key']}"] = Widget(
                         f"{proto.id}-{slider['key']}", "live_slider", slider["label"], frag, live, path)
             elif wid and kind not in ("download_button",):
                 out[wid] = Widget(wid, kind, getattr(proto, "label", ""), frag, proto, path)
         return out
+
+    def _live_chart(self, path: tuple[int, ...], element: Element) -> dict:
+        held = self._live_data.get(path)
+        if held is None or held[0] is not element:
+            held = self._live_data[path] = (element, live_chart_data(element.bidi_component))
+        return held[1]
 
     def widget(self, label: str, kind: str | None = None) -> Widget:
         """The on-screen widget with this label (or whose id ends with ``-label``: a key)."""
@@ -423,6 +434,8 @@ class StreamlitClient:
                     continue
                 if not fragments or frag in fragments:
                     del self.elements[path]
+            for path in [p for p in self._live_data if p not in self.elements]:
+                del self._live_data[path]
             active = self.widgets
             for wid in list(self.states):
                 if wid not in active:
