@@ -71,7 +71,7 @@ async def measure(port: int, page: str, key: str, values: tuple, reruns: int, pi
 
 def script_cpu(runlog: Path, reruns: int, fragment: bool) -> float:
     runs = [json.loads(line) for line in runlog.read_text().splitlines() if line.strip()]
-    timed = [r["cpu_ms"] for r in runs if bool(r.get("fragment")) == fragment][-reruns:]
+    timed = [r["cpu_ms"] for r in runs if "cpu_ms" in r and bool(r.get("fragment")) == fragment][-reruns:]
     return statistics.median(timed)
 
 

@@ -8,6 +8,9 @@ one JSON line: ``t`` (epoch s at the end), ``wall_ms`` (the run from start to
 finish in the script thread), ``cpu_ms`` (that thread's CPU time meanwhile:
 Python under the GIL plus native code it ran itself; XLA's own worker threads are
 not in it), ``fragment`` (a fragment rerun) and ``page`` (the page's script hash).
+Also, per script run, a line with ``delivery_ms``: from that run's end to its
+``script_finished`` message being handed to the websocket (Streamlit's event loop
+sending the run's messages), with ``t`` and ``page``.
 ``rq_wait_ms`` (Linux schedstat: time the thread was runnable but had no CPU:
 starved by other threads or processes), ``queue_ms`` (from the ``rerun_script``
 BackMsg reaching the session to the run starting; null when unknown).
@@ -29,14 +32,16 @@ import sys
 import threading
 import time
 
-from streamlit.runtime import app_session
+from streamlit.runtime import app_session, runtime
 from streamlit.runtime.scriptrunner import script_runner
 
 _LOG = os.environ.get("ACTLAB_RUNLOG")
 _lock = threading.Lock()
 _original = script_runner.ScriptRunner._run_script
 _original_backmsg = app_session.AppSession.handle_backmsg
+_original_send = runtime.Runtime._send_message
 _arrived: dict[str, float] = {}  # session id -> when its last rerun_script came in
+_ended: dict[str, tuple[float, str]] = {}  # session id -> (when its last run ended, its page)
 
 
 def _schedstat() -> tuple[int, int]:
@@ -69,9 +74,23 @@ def _run_script(self, rerun_data):
                   "queue_ms": round(1e3 * (wall0 - arrived), 2) if arrived is not None else None,
                   "fragment": bool(rerun_data.fragment_id or getattr(rerun_data, "fragment_id_queue", None)),
                   "page": getattr(self._pages_manager, "current_page_script_hash", "")}
-        if _LOG:
-            with _lock, open(_LOG, "a") as f:
-                f.write(json.dumps(record) + "\n")
+        _ended[self._session_id] = (time.perf_counter(), record["page"])
+        _write(record)
+
+
+def _write(record: dict) -> None:
+    if _LOG:
+        with _lock, open(_LOG, "a") as f:
+            f.write(json.dumps(record) + "\n")
+
+
+def _send_message(self, session_info, msg):
+    if msg.WhichOneof("type") == "script_finished":
+        ended = _ended.pop(session_info.session.id, None)
+        if ended is not None:
+            _write({"t": round(time.time(), 4), "delivery_ms": round(1e3 * (time.perf_counter() - ended[0]), 2),
+                    "page": ended[1]})
+    return _original_send(self, session_info, msg)
 
 
 if os.environ.get("ACTLAB_SERIALIZE_FLOW"):
@@ -123,6 +142,7 @@ if os.environ.get("ACTLAB_MEMLOG"):  # diagnosis: which holdings grow with the R
     threading.Thread(target=_memlog, args=(os.environ["ACTLAB_MEMLOG"],), daemon=True).start()
 script_runner.ScriptRunner._run_script = _run_script
 app_session.AppSession.handle_backmsg = _handle_backmsg
+runtime.Runtime._send_message = _send_message
 
 if __name__ == "__main__":
     from streamlit.web import cli
