@@ -1,5 +1,7 @@
 """The activation explorer: pick an activation, move its sliders, see f and f′."""
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 import actlib
@@ -53,8 +55,9 @@ def explorer() -> None:
         key = f"param.{name}.{p.name}"
         st.session_state.setdefault(key, p.default)
         params[p.name] = p.clamp(st.session_state[key])
-    # presenter mode: the controls fold away, leaving the chart to the room
-    with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
+    # presenter mode: the controls fold away, leaving the chart to the room (every element
+    # and block is a message of its own on each rerun: none that draws nothing)
+    with controls, (st.expander(t("explorer.controls", lang)) if presenter else nullcontext()):
         if act.params:
             st.button(t("explorer.reset", lang), on_click=reset_params, args=(act,))
         else:
@@ -90,13 +93,14 @@ def explorer() -> None:
              for p, values, index, frames, texts in view_data.sliders],
             text=view_data.probe_text, presenter=presenter,
             config=chart_layout.TOOLBAR | {"toImageButtonOptions": {"filename": slug.rstrip("_")}})
-        csv_col, share_col = st.columns([1, 1])
-        csv_col.download_button(  # built only when clicked: no cost on a slider's redraw
+        # one row of two columns: the download above the formulas, the link above the facts
+        formula_col, facts_col = st.columns([1.3, 1])
+        share_col = facts_col.container()  # filled last (below), drawn first
+        formula_col.download_button(  # built only when clicked: no cost on a slider's redraw
             t("export.csv", lang), lambda: exports.explorer_csv(
                 x[:-1], value[:-1], first[:-1], second[:-1] if show_second else None, overlays),
             file_name=slug.rstrip("_") + ".csv", mime="text/csv", on_click="ignore",
             help=t("export.help", lang), icon="⬇️", key="explorer_csv")
-        formula_col, facts_col = st.columns([1.3, 1])
         # one element each: fewer elements make a faster redraw in the browser
         kink = f"\n\n{readouts.kink_line(name, lang)}" if readouts.kink_line(name, lang) else ""
         formula_col.markdown(

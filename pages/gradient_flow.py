@@ -1,6 +1,7 @@
 """Gradient flow: watch the gradient travel back through a deep stack."""
 
 import dataclasses
+from contextlib import nullcontext
 
 import numpy as np
 import streamlit as st
@@ -83,7 +84,7 @@ def stack_view() -> None:
     # depth and gain live in session state; the live chart's sliders set them
     depth = min(max(int(st.session_state["flow.depth"]), 1), flow.MAX_DEPTH)
     gain = min(max(float(st.session_state["flow.gain"]), 0.1), 4.0)
-    with controls, (st.expander(t("explorer.controls", lang)) if presenter else st.container()):
+    with controls, (st.expander(t("explorer.controls", lang)) if presenter else nullcontext()):
         width = st.select_slider(t("flow.width", lang), urlstate.WIDTHS, key="flow.width")
         activation = st.selectbox(t("flow.activation", lang), (*names, urlstate.CUSTOM),
                                   key="flow.activation", format_func=lambda n: formula_box.title(n, lang))
