@@ -2,8 +2,8 @@
 
 Each chart element carries a few lines that import the script from the app's static
 folder; the file served there must be exactly ui/assets/live_chart.js, and plotly.js
-exactly the bundle in ui/assets/vendor/ (tests/browser/test_plotly_bundle.py draws every
-figure with it). (The browser tests draw every chart through it; a
+exactly the installed package's (tests/browser/test_plotly_bundle.py draws every figure
+with it). (The browser tests draw every chart through it; a
 load that fails is tests/browser/test_live_slider.py's.)
 """
 
@@ -14,11 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import plotly
+
 from actlib.text import t
 from apptest_helpers import ROOT, new_app
 
 SCRIPT = ROOT / "ui" / "assets" / "live_chart.js"
-PLOTLY = ROOT / "ui" / "assets" / "vendor" / "plotly-cartesian.min.js"
+PLOTLY = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 def served(address: str) -> Path:
@@ -43,7 +45,7 @@ def test_every_element_imports_the_script_instead_of_carrying_it(monkeypatch):
         assert re.fullmatch(r"app/static/vendor/live_chart\.[0-9a-f]{12}\.js", module), module
         (plotly_at,) = re.findall(r'script\.src = new URL\("([^"]+)"', js)
         assert served(plotly_at).read_bytes() == PLOTLY.read_bytes()
-        assert re.fullmatch(r"app/static/vendor/plotly-cartesian\.[0-9a-f]{12}\.js", plotly_at), plotly_at
+        assert re.fullmatch(r"app/static/vendor/plotly\.[0-9a-f]{12}\.js", plotly_at), plotly_at
         # a chart's failed load is told in both languages, from the catalogue
         if element.proto.component_name == "actlab.live_chart":
             assert t("chart.script_failed", "en") in js and t("chart.script_failed", "ja") in js

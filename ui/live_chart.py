@@ -28,6 +28,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Sequence
 
+import plotly
 import streamlit as st
 
 _ASSETS = Path(__file__).parent / "assets"
@@ -62,10 +63,9 @@ def _content_named(source: Path, stem: str) -> str:
     return address
 
 
-# plotly.js's cartesian bundle (ui/assets/vendor/README.md): every trace type the app
-# draws, in 1.5 MB instead of the full bundle's 4.8 MB that each browser parsed first.
-PLOTLY_BUNDLE = _ASSETS / "vendor" / "plotly-cartesian.min.js"
-PLOTLY_ADDRESS = _content_named(PLOTLY_BUNDLE, "plotly-cartesian")
+# plotly.js as the installed plotly package ships it (no copy in the repository)
+PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_ADDRESS = _content_named(PLOTLY_BUNDLE, "plotly")
 _SCRIPT = _ASSETS / "live_chart.js"
 SCRIPT_ADDRESS = _content_named(_SCRIPT, "live_chart")
 # What each element carries: a loader, not the script. Every delta of a component carries
@@ -93,7 +93,7 @@ function load() {
   return live.module;
 }
 export default function (component) {
-  // both downloads at once: plotly.js (1.5 MB) need not wait for the 12 KB script
+  // both downloads at once: plotly.js (4.8 MB) need not wait for the 12 KB script
   plotly().catch(() => {});
   // a failed load says so on the chart; an error inside the script stays an error
   load().then((module) => module.default(component, plotly), () => {
