@@ -57,8 +57,8 @@ def _content_named(source: Path, stem: str) -> str:
     Copies of earlier contents (an older checkout's) are removed."""
     name = f"{stem}.{hashlib.blake2b(source.read_bytes(), digest_size=6).hexdigest()}.js"
     address = _serve(source, name)
-    for old in _STATIC.glob(f"{stem}.*.js"):
-        if old.name != name and old.name.count(".") == 2:  # not another process's .tmp
+    for old in _STATIC.glob(f"{stem}.*.js"):  # (a copy being written ends in .tmp)
+        if old.name != name:
             old.unlink(missing_ok=True)
     return address
 
