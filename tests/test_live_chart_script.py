@@ -2,9 +2,8 @@
 
 Each chart element carries a few lines that import the script from the app's static
 folder; the file served there must be exactly ui/assets/live_chart.js, and plotly.js
-exactly the installed package's (tests/browser/test_plotly_bundle.py draws every figure
-with it). (The browser tests draw every chart through it; a
-load that fails is tests/browser/test_live_slider.py's.)
+exactly the installed package's. (tests/browser/test_plotly_bundle.py draws one of each
+figure with it; a load that fails is tests/browser/test_live_slider.py's.)
 """
 
 from __future__ import annotations
